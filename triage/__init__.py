@@ -1,0 +1,46 @@
+"""triage: category, urgency and the responsible party for 12345 hotline complaints.
+
+>>> from triage import Triager                 # doctest: +SKIP
+>>> Triager.load().triage("小区停水两天了").route  # doctest: +SKIP
+'water_utility'
+
+Importing this package pulls in no web framework and no database driver.
+"""
+
+from .errors import (
+    ConfigError,
+    CorpusError,
+    InputError,
+    LexiconError,
+    ModelError,
+    ModelIntegrityError,
+    ModelNotFoundError,
+    PolicyError,
+    TriageError,
+)
+from .labels import CATEGORIES, ROUTE_NAMES, ROUTES, URGENCIES
+from .normalize import normalize
+from .pii import mask_pii
+from .triager import Triager, TriageResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATEGORIES",
+    "ROUTES",
+    "ROUTE_NAMES",
+    "URGENCIES",
+    "ConfigError",
+    "CorpusError",
+    "InputError",
+    "LexiconError",
+    "ModelError",
+    "ModelIntegrityError",
+    "ModelNotFoundError",
+    "PolicyError",
+    "TriageError",
+    "TriageResult",
+    "Triager",
+    "mask_pii",
+    "normalize",
+]

@@ -1,0 +1,150 @@
+"""Model folders: saving, the active-version pointer, and checked loading.
+
+A model version is a folder ``models/<version>/`` with fixed file names:
+
+- ``model.joblib``: the fitted :class:`~triage.model.TriageModel`;
+- ``meta.json``: labels, library versions, sha256 of the model file, of the
+  corpus and of every data file, training parameters and metrics;
+- ``MODEL_CARD.md``: the same, for people.
+
+``models/ACTIVE`` names the version in use. Loading checks the model file's
+sha256 against ``meta.json`` *before* unpickling it (a pickle runs code when
+loaded) and refuses a mismatch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .errors import ModelError, ModelIntegrityError, ModelNotFoundError
+
+__all__ = [
+    "ACTIVE_FILE",
+    "CARD_FILE",
+    "META_FILE",
+    "MODEL_FILE",
+    "activate",
+    "active_version",
+    "default_models_dir",
+    "library_versions",
+    "list_versions",
+    "load_model",
+    "read_meta",
+    "save_model",
+    "sha256_file",
+]
+
+MODEL_FILE, META_FILE, CARD_FILE, ACTIVE_FILE = "model.joblib", "meta.json", "MODEL_CARD.md", "ACTIVE"
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba", "opencc")
+
+
+def default_models_dir() -> Path:
+    """``$TRIAGE_MODELS_DIR`` if set, else ``models/`` beside the package (the repository's)."""
+    env = os.environ.get("TRIAGE_MODELS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def active_version(models_dir: str | Path | None = None) -> str:
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    pointer = models_dir / ACTIVE_FILE
+    try:
+        version = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ModelNotFoundError(
+            f"{pointer}: no active model. Train one with 'triage train' "
+            "or point TRIAGE_MODELS_DIR at a models folder.") from None
+    if not version:
+        raise ModelNotFoundError(f"{pointer} is empty: write a version name into it or run 'triage train'")
+    return version
+
+
+def list_versions(models_dir: str | Path | None = None) -> list[str]:
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    if not models_dir.is_dir():
+        return []
+    return sorted(p.name for p in models_dir.iterdir() if (p / META_FILE).is_file())
+
+
+def activate(version: str, models_dir: str | Path | None = None) -> None:
+    """Make ``version`` the active model (atomically replaces the pointer)."""
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    read_meta(models_dir / version)  # refuse to point at something that is not a model folder
+    tmp = models_dir / f".{ACTIVE_FILE}.tmp"
+    tmp.write_text(version + "\n", encoding="utf-8")
+    os.replace(tmp, models_dir / ACTIVE_FILE)
+
+
+def read_meta(folder: str | Path) -> dict[str, Any]:
+    path = Path(folder) / META_FILE
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelNotFoundError(f"{path}: no such file; is {folder} a model folder?") from None
+    except (OSError, ValueError) as e:
+        raise ModelIntegrityError(f"{path}: cannot read model metadata: {e}") from e
+    if not isinstance(meta, dict) or "sha256" not in meta:
+        raise ModelIntegrityError(f"{path}: not a model meta.json (no 'sha256' field)")
+    return meta
+
+
+def save_model(model: object, folder: str | Path, meta: dict[str, Any], card: str) -> dict[str, Any]:
+    """Write model, meta.json (with the model file's sha256 and library versions) and card."""
+    import joblib
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=False)
+    joblib.dump(model, folder / MODEL_FILE, compress=3)
+    meta = {**meta, "sha256": sha256_file(folder / MODEL_FILE), "libraries": library_versions()}
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (folder / CARD_FILE).write_text(card, encoding="utf-8")
+    return meta
+
+
+def load_model(folder: str | Path) -> tuple[Any, dict[str, Any]]:
+    """Load a model folder after checking the model file's sha256 against meta.json."""
+    import joblib
+
+    folder = Path(folder)
+    meta = read_meta(folder)
+    path = folder / MODEL_FILE
+    if not path.is_file():
+        raise ModelNotFoundError(f"{path}: no such file")
+    actual = sha256_file(path)
+    if actual != meta["sha256"]:
+        raise ModelIntegrityError(
+            f"{path}: sha256 {actual[:12]}… does not match {meta['sha256'][:12]}… in {META_FILE}; "
+            "the file was changed or damaged after training, and will not be loaded. "
+            "Retrain with 'triage train' or restore the folder.")
+    trained = meta.get("libraries", {}).get("scikit-learn")
+    current = library_versions()["scikit-learn"]
+    if trained and trained.split(".")[:2] != current.split(".")[:2]:
+        raise ModelError(f"{folder}: trained with scikit-learn {trained}, this is {current}; retrain with 'triage train'")
+    try:
+        model = joblib.load(path)
+    except Exception as e:  # a damaged pickle can raise almost anything
+        raise ModelIntegrityError(f"{path}: cannot load the model: {type(e).__name__}: {e}") from e
+    return model, meta

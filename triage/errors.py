@@ -1,0 +1,69 @@
+"""Exceptions raised by the triage library.
+
+The hierarchy, so that callers can catch as broadly or narrowly as they need::
+
+    TriageError
+    ├── ConfigError            a data file (policy, lexicon, rules) is missing or invalid
+    │   ├── PolicyError        the routing policy
+    │   └── LexiconError       a lexicon or urgency-rule file
+    ├── ModelError             a model folder cannot be used
+    │   ├── ModelNotFoundError     no model folder, or no active version
+    │   └── ModelIntegrityError    the model file does not match meta.json (tampered or corrupt)
+    ├── InputError             a text or an input file cannot be read
+    └── CorpusError            a corpus file breaks the labeling contract
+
+Library code raises these; only the command line turns them into user messages.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "CorpusError",
+    "InputError",
+    "LexiconError",
+    "ModelError",
+    "ModelIntegrityError",
+    "ModelNotFoundError",
+    "PolicyError",
+    "TriageError",
+]
+
+
+class TriageError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class ConfigError(TriageError):
+    """A data file that configures the library is missing or invalid.
+
+    The message always names the file and, where there is one, the entry.
+    """
+
+
+class PolicyError(ConfigError):
+    """The routing policy file is invalid."""
+
+
+class LexiconError(ConfigError):
+    """A lexicon, cue list or urgency-rule file is invalid."""
+
+
+class ModelError(TriageError):
+    """A model folder cannot be used."""
+
+
+class ModelNotFoundError(ModelError):
+    """There is no model where one was expected."""
+
+
+class ModelIntegrityError(ModelError):
+    """A model file does not match the checksum recorded in its meta.json, or cannot be read."""
+
+
+class InputError(TriageError):
+    """A text, a row or an input file cannot be read."""
+
+
+class CorpusError(TriageError):
+    """A corpus file breaks the labeling contract."""

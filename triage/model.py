@@ -1,0 +1,184 @@
+"""The learned part of triage: one estimator that predicts category, categories, urgency and route.
+
+All heads share one feature space (computed once per batch):
+
+- ``category``: word+char TF-IDF into a linear SVM with sigmoid-calibrated
+  probabilities; ``other`` is a class like any other.
+- ``categories``: one-vs-rest logistic regressions over every category the
+  text raises; a secondary category is kept when its probability clears
+  ``secondary_threshold_``, chosen on out-of-fold predictions.
+- ``urgency``: logistic regression weighted toward ``emergency`` until its
+  out-of-fold recall reaches ``emergency_recall`` (see :mod:`triage.classifier`).
+- ``route``: logistic regression over routes, with the compound's three
+  managers folded into ``manager``. It only breaks ties the policy leaves open.
+- ``review_threshold_``: below this category confidence a text is flagged for
+  review, chosen on out-of-fold predictions so the flagged share holds as many
+  of the errors as possible for its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from .classifier import RecallWeightedClassifier
+from .features import make_features, trim
+from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES
+
+__all__ = ["Predictions", "TriageModel"]
+
+
+@dataclass
+class Predictions:
+    """Raw model outputs for a batch, one row per text."""
+
+    category_proba: np.ndarray   # (n, len(category_classes))
+    category_classes: np.ndarray
+    multilabel_proba: np.ndarray  # (n, len(CATEGORIES)) in CATEGORIES order
+    urgency: np.ndarray
+    urgency_proba: np.ndarray
+    urgency_classes: np.ndarray
+    route_proba: np.ndarray
+    route_classes: np.ndarray
+
+    def route_scores(self, i: int) -> dict[str, float]:
+        return dict(zip(self.route_classes.tolist(), self.route_proba[i].tolist(), strict=True))
+
+
+class TriageModel(BaseEstimator):
+    """Fit on texts (already normalised) and label dicts with the fields of the labeling contract.
+
+    >>> model = TriageModel().fit(texts, labels)        # doctest: +SKIP
+    >>> model.predict(["小区停水了"]).category_proba     # doctest: +SKIP
+    """
+
+    def __init__(self, *, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),
+                 char_ngrams: tuple[int, int] = (1, 3), min_df: int = 2, C: float = 0.5,
+                 emergency_recall: float = 0.97, cv: int = 5, random_state: int = 0):
+        self.engine = engine
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.C = C
+        self.emergency_recall = emergency_recall
+        self.cv = cv
+        self.random_state = random_state
+
+    # -- fitting -----------------------------------------------------------------------------
+    def fit(self, X: Sequence[str], y: Sequence[Mapping[str, object]]) -> TriageModel:
+        texts = list(X)
+        if len(texts) != len(y):
+            raise ValueError(f"{len(texts)} texts but {len(y)} label rows")
+        if len(texts) < 2 * self.cv:
+            raise ValueError(f"need at least {2 * self.cv} labeled texts, got {len(texts)}")
+        category = np.array([row["category"] for row in y])
+        urgency = np.array([row["urgency"] for row in y])
+        route = np.array([_fold_manager(str(row["route"])) for row in y])
+        secondary = [list(row.get("categories") or [row["category"]]) for row in y]  # type: ignore[call-overload]
+
+        self.features_ = trim(make_features(engine=self.engine, word_ngrams=self.word_ngrams,
+                                            char_ngrams=self.char_ngrams, min_df=self.min_df).fit(texts))
+        Z = self.features_.transform(texts)
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+
+        category_clf = self._category_estimator()
+        oof = cross_val_predict(category_clf, Z, category, cv=folds, method="predict_proba")
+        self.category_ = category_clf.fit(Z, category)
+        classes = self.category_.classes_
+        self.review_threshold_, self.review_oof_ = _review_threshold(oof, classes, category)
+
+        self.binarizer_ = MultiLabelBinarizer(classes=list(CATEGORIES)).fit(secondary)
+        M = self.binarizer_.transform(secondary)
+        multilabel = OneVsRestClassifier(LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced"))
+        ml_oof = cross_val_predict(multilabel, Z, M, cv=self.cv, method="predict_proba")
+        self.multilabel_ = multilabel.fit(Z, M)
+        self.secondary_threshold_ = _secondary_threshold(ml_oof, M, classes, oof)
+
+        self.urgency_ = RecallWeightedClassifier(
+            LogisticRegression(C=4 * self.C, max_iter=2000), critical_class="emergency",
+            target_recall=self.emergency_recall, cv=self.cv).fit(Z, urgency)
+        self.route_ = LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced").fit(Z, route)
+        self.n_train_ = len(texts)
+        return self
+
+    def _category_estimator(self) -> CalibratedClassifierCV:
+        svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+        return CalibratedClassifierCV(svm, method="sigmoid", cv=self.cv)
+
+    # -- predicting --------------------------------------------------------------------------
+    def predict(self, X: Sequence[str]) -> Predictions:
+        """Every head's output for a batch of normalised texts, from one feature pass."""
+        check_is_fitted(self, "features_")
+        Z = self.features_.transform(list(X))
+        urgency_proba = self.urgency_.predict_proba(Z)
+        return Predictions(
+            category_proba=self.category_.predict_proba(Z),
+            category_classes=self.category_.classes_,
+            multilabel_proba=self.multilabel_.predict_proba(Z),
+            urgency=self.urgency_.classes_[urgency_proba.argmax(axis=1)],
+            urgency_proba=urgency_proba,
+            urgency_classes=self.urgency_.classes_,
+            route_proba=self.route_.predict_proba(Z),
+            route_classes=self.route_.classes_,
+        )
+
+    def secondary_categories(self, primary: str, multilabel_row: np.ndarray) -> list[str]:
+        """The primary category followed by every other category above the learned threshold."""
+        ranked = sorted(zip(self.binarizer_.classes_, multilabel_row, strict=True), key=lambda kv: -kv[1])
+        return [primary] + [c for c, p in ranked if c != primary and p >= self.secondary_threshold_]
+
+    def clone_unfitted(self) -> TriageModel:
+        return clone(self)
+
+
+def _fold_manager(route: str) -> str:
+    return MANAGER if route in MANAGER_ROUTES else route
+
+
+def _review_threshold(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
+    """The confidence below which review catches the most errors for the share it flags."""
+    confidence = proba.max(axis=1)
+    wrong = classes[proba.argmax(axis=1)] != truth
+    best_t, best_gain = 0.0, -1.0
+    for t in np.unique(np.round(confidence, 3)):
+        flagged = confidence < t
+        if not wrong.any():
+            break
+        gain = wrong[flagged].sum() / wrong.sum() - flagged.mean()
+        if gain > best_gain:
+            best_t, best_gain = float(t), gain
+    flagged = confidence < best_t
+    return best_t, {
+        "share_flagged": float(flagged.mean()),
+        "errors_caught": float(wrong[flagged].sum() / max(wrong.sum(), 1)),
+        "accuracy_unflagged": float(1 - wrong[~flagged].mean()) if (~flagged).any() else 1.0,
+        "accuracy_all": float(1 - wrong.mean()),
+    }
+
+
+def _secondary_threshold(ml_proba: np.ndarray, truth: np.ndarray, classes: np.ndarray,
+                         category_proba: np.ndarray) -> float:
+    """The probability threshold that maximises F1 on secondary categories, out of fold."""
+    order = list(CATEGORIES)
+    primary = np.array([order.index(c) for c in classes[category_proba.argmax(axis=1)]])
+    mask = np.ones_like(truth, dtype=bool)
+    mask[np.arange(len(primary)), primary] = False
+    y_true = truth[mask].astype(bool)
+    best_t, best_f1 = 0.5, -1.0
+    for t in np.arange(0.2, 0.95, 0.025):
+        y_pred = ml_proba[mask] >= t
+        tp = (y_pred & y_true).sum()
+        f1 = 2 * tp / max(y_pred.sum() + y_true.sum(), 1)
+        if f1 > best_f1:
+            best_t, best_f1 = float(t), f1
+    return best_t

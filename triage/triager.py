@@ -1,0 +1,120 @@
+"""The Triager: normalise, predict, apply safety rules, route, explain.
+
+>>> from triage import Triager                              # doctest: +SKIP
+>>> t = Triager.load()                                      # doctest: +SKIP
+>>> r = t.triage("单元门口有很重的煤气味，赶紧派人来看看")   # doctest: +SKIP
+>>> (r.category, r.urgency, r.route)                        # doctest: +SKIP
+('gas', 'emergency', 'gas_utility')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .artifacts import active_version, default_models_dir, load_model
+from .cues import CueLexicon
+from .errors import InputError, ModelError
+from .model import TriageModel
+from .normalize import normalize
+from .policy import Policy
+from .routing import Router
+from .urgency import SafetyRules
+
+__all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
+
+#: Texts longer than this are cut before the model sees them (the start carries the subject).
+MAX_MODEL_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """One triaged text."""
+
+    category: str
+    categories: list[str]
+    urgency: str
+    route: str
+    route_name: str
+    confidence: float
+    needs_review: bool
+    explanation: dict[str, Any]
+    model_version: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Triager:
+    """Composes a fitted :class:`~triage.model.TriageModel` with the cues, safety rules and policy."""
+
+    def __init__(self, model: TriageModel, *, version: str, meta: dict[str, Any] | None = None,
+                 cues: CueLexicon | None = None, policy: Policy | None = None,
+                 rules: SafetyRules | None = None) -> None:
+        self.model = model
+        self.version = version
+        self.meta = meta or {}
+        self.cues = cues or CueLexicon.load()
+        self.policy = policy or Policy.load(cues=self.cues)
+        self.rules = rules or SafetyRules.load(cues=self.cues)
+        self.router = Router(self.policy)
+
+    @classmethod
+    def load(cls, version: str | None = None, *, models_dir: str | Path | None = None,
+             cues_path: str | Path | None = None, policy_path: str | Path | None = None,
+             rules_path: str | Path | None = None) -> Triager:
+        """Load the active model version (or ``version``) and the data files, validating all of them."""
+        models_dir = Path(models_dir) if models_dir else default_models_dir()
+        version = version or active_version(models_dir)
+        model, meta = load_model(models_dir / version)
+        if not isinstance(model, TriageModel):
+            raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a TriageModel")
+        cues = CueLexicon.load(cues_path)
+        return cls(model, version=version, meta=meta, cues=cues,
+                   policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues))
+
+    def triage(self, text: str) -> TriageResult:
+        """Triage one text."""
+        return self.triage_many([text])[0]
+
+    def triage_many(self, texts: Iterable[str]) -> list[TriageResult]:
+        """Triage a batch in one vectorised pass; raises InputError naming the first bad item."""
+        clean = [_prepare(t, i) for i, t in enumerate(texts)]
+        if not clean:
+            return []
+        return self._decide(clean)
+
+    def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
+        p = self.model.predict(clean)
+        out = []
+        classes = p.category_classes.tolist()
+        for i, text in enumerate(clean):
+            row = p.category_proba[i]
+            order = row.argsort()[::-1]
+            category, confidence = classes[order[0]], float(row[order[0]])
+            categories = self.model.secondary_categories(category, p.multilabel_proba[i])
+            urgency = self.rules.apply(text, str(p.urgency[i]), categories)
+            hits = self.cues.match(text)
+            route = self.router.route(category, hits, p.route_scores(i))
+            explanation = {
+                "category": {"top": [[classes[j], round(float(row[j]), 4)] for j in order[:3]]},
+                "urgency": urgency.as_dict(),
+                "route": route.as_dict(),
+            }
+            out.append(TriageResult(
+                category=category, categories=categories, urgency=urgency.urgency, route=route.route,
+                route_name=route.route_name, confidence=round(confidence, 4),
+                needs_review=confidence < self.model.review_threshold_, explanation=explanation,
+                model_version=self.version))
+        return out
+
+
+def _prepare(text: object, index: int) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"item {index}: text must be a string, got {type(text).__name__}")
+    clean = normalize(text)
+    if not clean:
+        raise InputError(f"item {index}: text is empty")
+    return clean[:MAX_MODEL_CHARS]
