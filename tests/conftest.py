@@ -1,0 +1,46 @@
+"""Shared fixtures: the shipped model (loaded once), a small model trained in seconds, sample texts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from training.data import load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[dict]:
+    return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def triager():
+    """The shipped, active model."""
+    from triage import Triager
+
+    return Triager.load()
+
+
+@pytest.fixture(scope="session")
+def small_models_dir(tmp_path_factory, corpus) -> Path:
+    """A models folder with one small model trained on a stratified slice of the corpus."""
+    from training.train import train
+
+    folder = tmp_path_factory.mktemp("models")
+    corpus_dir = tmp_path_factory.mktemp("corpus")
+    picked, seen = [], {}
+    for row in corpus:
+        key = (row["category"], row["urgency"], row["route"])
+        if seen.get(key, 0) < 6:
+            seen[key] = seen.get(key, 0) + 1
+            picked.append({k: v for k, v in row.items() if k != "_where"})
+    (corpus_dir / "slice.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in picked) + "\n", encoding="utf-8")
+    train(corpus_dir, folder, version="small", dev_path=FIXTURES / "none.jsonl", log=lambda m: None,
+          params={"cv": 3})
+    return folder

@@ -1,0 +1,17 @@
+from triage import normalize
+
+
+def test_full_width_becomes_half_width():
+    assert normalize("ＡＢＣ１２３，") == "ABC123,"
+
+
+def test_traditional_becomes_simplified():
+    assert normalize("樓道裡有煤氣味，趕緊派人來") == "楼道里有煤气味,赶紧派人来"
+
+
+def test_control_characters_and_whitespace_runs():
+    assert normalize("  小区\x00停水\u200b了\n\n\t三天  ") == "小区停水了 三天"
+
+
+def test_empty_stays_empty():
+    assert normalize(" \n\t ") == ""

@@ -1,0 +1,32 @@
+import pytest
+
+from triage import mask_pii
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("电话13812345678", "电话[手机号]"),
+        ("电话138-1234-5678", "电话[手机号]"),
+        ("电话 +86 13812345678", "电话 [手机号]"),
+        ("座机0731-84123456", "座机[固话]"),
+        ("身份证430102198507152316", "身份证[身份证号]"),
+        ("身份证号码43010219850715231X", "身份证号码[身份证号]"),
+        ("邮箱 zhang.san@qq.com 联系", "邮箱 [邮箱] 联系"),
+        ("车牌湘A·3K527挡路", "车牌[车牌]挡路"),
+        ("湘AD12345", "[车牌]"),
+        ("我叫王建国，住3栋", "我叫[姓名]，住3栋"),
+        ("联系人：李秀英", "联系人：[姓名]"),
+        ("请张先生回电", "请某先生回电"),
+    ],
+)
+def test_personal_data_is_masked(text, masked):
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A市A3区幸福路120号停水三天了", "2019年8月2日14:33缴纳35元水费", "18号楼2单元501室"],
+)
+def test_ordinary_text_is_left_alone(text):
+    assert mask_pii(text) == text

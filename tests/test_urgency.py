@@ -1,0 +1,75 @@
+import pytest
+
+from triage.cues import CueLexicon
+from triage.errors import LexiconError
+from triage.normalize import normalize
+from triage.urgency import SafetyRules
+
+RULES = SafetyRules.load()
+
+
+def apply(text: str, learned: str, categories: list[str]):
+    return RULES.apply(normalize(text), learned, categories)
+
+
+@pytest.mark.parametrize(
+    ("text", "categories", "rule"),
+    [
+        ("单元门口有很重的煤气味，怕出事", ["gas"], "U1-gas-smell-direct"),
+        ("厨房燃汽管子嘶嘶响，好像在漏", ["gas"], "U1-gas-words"),
+        ("文化路上的井盖被偷了，晚上很危险", ["drainage"], "U2-manhole-road"),
+        ("下水道的污水倒灌进屋，客厅全是", ["drainage"], "U3-sewage-into-home"),
+        ("路边主水管爆裂，水哗哗往外涌", ["water"], "U4-burst-main"),
+        ("楼道漏水结冰，早上老人滑倒了", ["water"], "U5-ice"),
+        ("路灯杆被车撞得倾斜，随时会倒", ["lighting"], "U6-pole-or-wire"),
+        ("楼下着火了，消防通道被车堵死，消防车进不来", ["parking"], "U7-fire-lane-fire"),
+        ("电梯停在两层中间，我妈被困在里面", ["other"], "U8-trapped"),
+    ],
+)
+def test_safety_rules_raise_to_emergency(text, categories, rule):
+    decision = apply(text, "normal", categories)
+    assert (decision.urgency, decision.rule) == ("emergency", rule)
+    assert decision.matched
+
+
+def test_an_outage_that_goes_on_is_raised_to_high():
+    decision = apply("从周一停水到现在还没来水", "normal", ["water"])
+    assert (decision.urgency, decision.rule) == ("high", "U9-no-water-now")
+
+
+def test_rules_never_lower_urgency():
+    decision = apply("想咨询一下燃气开户费标准", "emergency", ["gas"])
+    assert decision.urgency == "emergency"
+    assert decision.rule is None
+
+
+def test_a_gas_application_stays_normal():
+    assert apply("我们院一直用罐装液化气，想申请通天然气", "normal", ["gas"]).urgency == "normal"
+
+
+def test_a_repaired_burst_is_not_raised():
+    assert apply("上个月路边水管爆裂，水哗哗往外涌，已经修好了，想问赔偿", "normal", ["water"]).urgency == "normal"
+
+
+def test_category_restricted_rules_do_not_fire_elsewhere():
+    assert apply("井盖丢了，马路上", "normal", ["other"]).urgency == "normal"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("rules:\n  - {id: a, all: [[x]], raise_to: urgent}\n", r"rule a: raise_to must be 'high' or 'emergency'"),
+        ("rules:\n  - {id: a, all: [], raise_to: high}\n", r"rule a: 'all' must be a non-empty list"),
+        ("rules:\n  - {id: a, all: [['@nowhere']], raise_to: high}\n", r"rule a: unknown cue '@nowhere'"),
+        ("rules:\n  - {id: a, all: [[x]], raise_to: high, colour: red}\n", r"rule a: unknown keys \['colour'\]"),
+        ("rules:\n  - {id: a, all: [[x]], raise_to: high}\n  - {id: a, all: [[y]], raise_to: high}\n",
+         "rule a: duplicate id"),
+        ("rules: []\n", "needs a non-empty 'rules' list"),
+    ],
+)
+def test_rule_file_errors_name_the_file_and_rule(tmp_path, yaml_text, message):
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message) as info:
+        SafetyRules.load(path, cues=CueLexicon.load())
+    assert str(info.value).startswith(str(path))
