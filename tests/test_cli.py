@@ -1,0 +1,119 @@
+"""The command line, run in-process: exit codes and exact messages."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from triage.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_every_command_has_help_with_an_example():
+    for command in (["train"], ["tag"], ["eval"], ["corpus", "check"], ["corpus", "split"],
+                    ["models", "list"], ["models", "activate"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0, command
+        assert "Example: triage" in result.output, command
+
+
+def test_tag_jsonl_to_csv_with_a_bad_row(tmp_path, small_models_dir):
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "小区停水两天了", "channel": "电话"}, {"id": "b", "text": ""},
+            {"id": "c", "text": "路灯全不亮"}]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = run("tag", source, "-o", tmp_path / "out.csv", "--models", small_models_dir)
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id,text,channel,category,categories,urgency,route,route_name,confidence,needs_review"
+    assert [line.split(",")[0] for line in lines[1:]] == ["a", "c"]
+    errors = (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(e) for e in errors] == [{"line": 2, "reason": "empty text", "id": "b"}]
+    assert "tagged 2 of 3 rows" in result.stderr
+    assert "1 bad rows in" in result.stderr
+
+
+def test_tag_a_missing_file(tmp_path, small_models_dir):
+    result = run("tag", tmp_path / "nope.csv", "-o", tmp_path / "out.jsonl", "--models", small_models_dir)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {tmp_path / 'nope.csv'}: no such file"
+
+
+def test_tag_to_an_unsupported_format(tmp_path, small_models_dir):
+    (tmp_path / "in.jsonl").write_text('{"text": "停水"}\n', encoding="utf-8")
+    result = run("tag", tmp_path / "in.jsonl", "-o", tmp_path / "out.xlsx", "--models", small_models_dir)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'out.xlsx'}: the output file must be one of .jsonl, .csv "
+                                     "(got '.xlsx')")
+
+
+def test_tag_without_a_model(tmp_path):
+    (tmp_path / "in.jsonl").write_text('{"text": "停水"}\n', encoding="utf-8")
+    result = run("tag", tmp_path / "in.jsonl", "-o", tmp_path / "o.jsonl", "--models", tmp_path / "empty")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'empty' / 'ACTIVE'}: no active model. Train one with "
+                                     "'triage train' or point TRIAGE_MODELS_DIR at a models folder.")
+
+
+def test_tag_a_gbk_csv_with_a_named_column(tmp_path, small_models_dir):
+    source = tmp_path / "export.csv"
+    source.write_bytes("编号,留言详情\n1,文化路的路灯坏了一个月\n".encode("gbk"))
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--text-column", "留言详情", "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    [row] = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert row["编号"] == "1" and row["category"] in {"lighting", "other", "water", "gas", "drainage", "parking"}
+
+
+def test_usage_errors_exit_2(tmp_path):
+    result = run("tag", tmp_path / "in.jsonl")
+    assert result.exit_code == 2
+    assert "Missing option '-o' / '--output'" in result.stderr
+
+
+def test_eval_prints_the_figures_and_draws_the_matrix(tmp_path, small_models_dir, corpus):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps({k: r[k] for k in ("id", "text", "category", "urgency", "route")},
+                                         ensure_ascii=False) for r in corpus[:40]), encoding="utf-8")
+    result = run("eval", gold, "--plot", tmp_path / "cm.png", "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("texts: 40  missing predictions: 0\ncategory  accuracy ")
+    assert "category confusion (rows gold, columns predicted):" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("summary: macro_f1=")
+    assert (tmp_path / "cm.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_eval_a_file_without_ids(tmp_path, small_models_dir):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"text": "停水"}\n', encoding="utf-8")
+    result = run("eval", gold, "--models", small_models_dir)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: gold.jsonl:1: every row needs an 'id' and a 'text'"
+
+
+def test_models_list_and_activate(small_models_dir):
+    assert run("models", "list", "--models", small_models_dir).stdout.startswith("* small")
+    result = run("models", "activate", "v-none", "--models", small_models_dir)
+    assert result.exit_code == 1
+    assert "v-none" in result.stderr and "meta.json: no such file" in result.stderr
+
+
+@pytest.mark.slow
+def test_train_writes_an_active_version(tmp_path, small_models_dir):
+    corpus_dir = tmp_path / "c"
+    corpus_dir.mkdir()
+    # reuse the small training slice the fixture wrote next to its models
+    from training.data import load_corpus
+
+    rows = [r for r in load_corpus() if r["split"] == "heldout"][:150] + \
+        [r for r in load_corpus() if r["split"] == "train"][:150]
+    (corpus_dir / "c.jsonl").write_text("\n".join(json.dumps({k: v for k, v in r.items() if k != "_where"},
+                                                             ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = run("train", "--corpus", corpus_dir, "--models", tmp_path / "m", "--dev", tmp_path / "no-dev.jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert "corpus: 300 texts" in result.stderr
+    assert (tmp_path / "m" / "ACTIVE").read_text().strip()

@@ -1,0 +1,88 @@
+"""Reading real exports: encodings, quoting, ragged rows, Excel; bad rows reported, never fatal."""
+
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from triage.errors import InputError
+from triage.io import detect_encoding, read_records
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_gbk_csv_is_detected(tmp_path):
+    path = write(tmp_path / "gbk.csv", "id,留言详情\n1,小区停水三天了，老人没水喝，希望尽快解决\n", "gbk")
+    assert detect_encoding(path) == "gb18030"
+    [record] = read_records(path, text_column="留言详情")
+    assert record.text == "小区停水三天了，老人没水喝，希望尽快解决"
+
+
+def test_utf8_with_bom_and_crlf(tmp_path):
+    path = write(tmp_path / "bom.csv", "\ufeffid,text\r\n1,路灯不亮\r\n2,井盖丢了\r\n")
+    assert [r.row["id"] for r in read_records(path)] == ["1", "2"]
+
+
+def test_quoted_newlines_stay_in_one_field(tmp_path):
+    path = write(tmp_path / "q.csv", 'id,text\n1,"第一行\n第二行"\n2,下一条\n')
+    records = list(read_records(path))
+    assert records[0].text == "第一行\n第二行"
+    assert records[1].line == 4
+
+
+def test_ragged_and_empty_rows_come_back_with_a_reason(tmp_path):
+    path = write(tmp_path / "r.csv", "id,text\n1,好的文本\n2\n3,\n4,另一条,多余\n")
+    problems = [(r.line, r.problem) for r in read_records(path) if r.problem]
+    assert problems == [(3, "1 fields where the header has 2"), (4, "empty text"),
+                        (5, "3 fields where the header has 2")]
+
+
+def test_two_columns_are_joined(tmp_path):
+    path = write(tmp_path / "two.csv", "留言主题,留言详情\n路灯不亮,建设路一段全黑\n")
+    [record] = read_records(path, text_column="留言主题,留言详情")
+    assert record.text == "路灯不亮 建设路一段全黑"
+
+
+def test_a_missing_column_names_the_columns(tmp_path):
+    path = write(tmp_path / "c.csv", "id,content\n1,x\n")
+    with pytest.raises(InputError, match=r"no column 'text'; the columns are \['id', 'content'\]. Use --text-column."):
+        list(read_records(path))
+
+
+def test_jsonl_bad_lines_are_reported(tmp_path):
+    path = write(tmp_path / "x.jsonl", '{"id": 1, "text": "停水"}\nnot json\n[1]\n{"id": 4, "text": 5}\n')
+    records = list(read_records(path))
+    assert [r.problem for r in records] == [None, "not JSON: Expecting value", "not a JSON object", None]
+    assert records[3].text == "5"
+
+
+def test_invalid_utf8_in_jsonl_is_one_bad_row(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": 1, "text": "ok"}\n{"id": 2, "text": "\xff\xfe"}\n')
+    assert [r.problem for r in read_records(path)] == [None, "not valid utf-8-sig"]
+
+
+def test_xlsx(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["编号", "内容"])
+    sheet.append([101, "小区化粪池满了"])
+    sheet.append([102, None])
+    book.save(tmp_path / "x.xlsx")
+    records = list(read_records(tmp_path / "x.xlsx", text_column="内容"))
+    assert [(r.row["编号"], r.text, r.problem) for r in records] == [(101, "小区化粪池满了", None),
+                                                                    (102, None, "empty text")]
+
+
+def test_an_unknown_format(tmp_path):
+    with pytest.raises(InputError, match=r"the input file must be one of .jsonl, .csv, .xlsx \(got '.txt'\)"):
+        list(read_records(tmp_path / "a.txt"))
+
+
+def test_records_keep_every_input_column(tmp_path):
+    path = write(tmp_path / "k.jsonl", json.dumps({"id": "a", "text": "停水", "来源": "微信"}, ensure_ascii=False))
+    [record] = read_records(path)
+    assert record.row == {"id": "a", "text": "停水", "来源": "微信"}
