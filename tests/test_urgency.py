@@ -73,3 +73,32 @@ def test_rule_file_errors_name_the_file_and_rule(tmp_path, yaml_text, message):
     with pytest.raises(LexiconError, match=message) as info:
         SafetyRules.load(path, cues=CueLexicon.load())
     assert str(info.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "categories", "rule"),
+    [
+        ("建设大道一段路灯半年没亮过，晚上一片漆黑", ["lighting"], "U10-lights-out"),
+        ("单元主下水管一下雨就返水到一楼", ["drainage"], "U11-sewage-backflow"),
+        ("小区消防通道常年被私家车占用", ["parking"], "U12-fire-lane-blocked"),
+        ("我们小区经常停水，高峰期无水可用", ["water"], "U13-no-water"),
+    ],
+)
+def test_the_guides_high_conventions(text, categories, rule):
+    decision = apply(text, "normal", categories)
+    assert (decision.urgency, decision.rule) == ("high", rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        ("申请在村道上安装路灯，晚上一片漆黑", ["lighting"]),           # asking for new lights
+        ("万一发生火灾，消防车进不来怎么办", ["parking"]),             # a hypothetical
+        ("燃气公司宿舍楼下的垃圾车臭味很大", ["other"]),               # the company, not the gas
+        ("上个月电梯发生两起困人事件，物业不重视", ["other"]),          # past events
+    ],
+)
+def test_what_the_rules_leave_alone(text, categories):
+    decision = apply(text, "normal", categories)
+    assert decision.urgency != "emergency"
+    assert decision.rule is None or not decision.rule.startswith(("U1", "U7", "U8"))
