@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
@@ -12,7 +13,7 @@ __all__ = ["make_features", "trim"]
 
 def make_features(*, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),
                   char_ngrams: tuple[int, int] = (1, 3), min_df: int = 2,
-                  max_features: int | None = 200_000) -> FeatureUnion:
+                  max_features: int | None = 100_000) -> FeatureUnion:
     """Word and character TF-IDF side by side.
 
     Words carry meaning ("化粪池", "一户一表"); characters survive typos,
@@ -20,9 +21,9 @@ def make_features(*, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 
     """
     words = TfidfVectorizer(tokenizer=JiebaTokenizer(engine=engine), token_pattern=None, lowercase=False,
                             ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True,
-                            max_features=max_features, dtype="float32")
+                            max_features=max_features, dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char", ngram_range=char_ngrams, min_df=min_df, sublinear_tf=True,
-                            lowercase=False, max_features=max_features, dtype="float32")
+                            lowercase=False, max_features=max_features, dtype=np.float32)
     return FeatureUnion([("words", words), ("chars", chars)])
 
 

@@ -63,12 +63,14 @@ class TriageModel(BaseEstimator):
     """
 
     def __init__(self, *, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),
-                 char_ngrams: tuple[int, int] = (1, 3), min_df: int = 2, C: float = 0.5,
+                 char_ngrams: tuple[int, int] = (1, 3), min_df: int = 1, C: float = 1.0,
+                 max_features: int = 100_000,
                  emergency_recall: float = 0.97, cv: int = 5, random_state: int = 0):
         self.engine = engine
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
+        self.max_features = max_features
         self.C = C
         self.emergency_recall = emergency_recall
         self.cv = cv
@@ -87,7 +89,8 @@ class TriageModel(BaseEstimator):
         secondary = [list(row.get("categories") or [row["category"]]) for row in y]  # type: ignore[call-overload]
 
         self.features_ = trim(make_features(engine=self.engine, word_ngrams=self.word_ngrams,
-                                            char_ngrams=self.char_ngrams, min_df=self.min_df).fit(texts))
+                                            char_ngrams=self.char_ngrams, min_df=self.min_df,
+                                            max_features=self.max_features).fit(texts))
         Z = self.features_.transform(texts)
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
 
@@ -113,7 +116,7 @@ class TriageModel(BaseEstimator):
 
     def _category_estimator(self) -> CalibratedClassifierCV:
         svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
-        return CalibratedClassifierCV(svm, method="sigmoid", cv=self.cv)
+        return CalibratedClassifierCV(svm, method="sigmoid", cv=self.cv, ensemble=False)
 
     # -- predicting --------------------------------------------------------------------------
     def predict(self, X: Sequence[str]) -> Predictions:

@@ -26,10 +26,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"), "[固话]"),
     (re.compile(rf"[{_PROVINCES}][A-Z][·・. -]?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), "[车牌]"),
     (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), "[号码]"),
-    (
-        re.compile(r"(我叫|本人姓名|姓名|联系人|来电人|投诉人|户主|业主)([:：是为]?)\s*([\u4e00-\u9fff]{2,3})"),
-        r"\1\2[姓名]",
-    ),
+    # a name right after an explicit label ("我叫…", "联系人：…")
+    (re.compile(r"(我叫|本人姓名|姓名|联系人)([:：是为]?)\s*([\u4e00-\u9fff]{2,3})"), r"\1\2[姓名]"),
+    # a name after a role word, only when it starts with a common surname ("来电人张先生", not "来电人反映")
+    (re.compile(rf"(来电人|投诉人|户主|业主|住户|居民)([:：]?)\s*[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"),
+     r"\1\2[姓名]"),
     (re.compile(rf"(?<![\u4e00-\u9fff])[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=[,，。:：；;、\s]|$)"), "[姓名]"),
     (re.compile(rf"[{_SURNAMES}](?=(?:先生|女士|小姐|师傅|阿姨|大爷|老师))"), "某"),
 ]

@@ -1,0 +1,100 @@
+"""Speed and size of the library, on this machine (not a test: run it, read the medians).
+
+    .venv/bin/python benchmarks/bench_core.py [--texts 10000] [--repeats 3]
+
+Measures, on corpus texts cut or joined to 150-200 characters:
+- triage_many throughput (texts/s) in one process, beside pure-Python jieba tokenisation alone
+  on the same texts (the ratio is what carries across machines);
+- single-text triage() latency, p50 and p99;
+- Triager.load() plus the first answer, in a fresh process;
+- the model folder's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from triage import Triager
+from triage.artifacts import active_version, default_models_dir
+from triage.tokenize import JiebaTokenizer
+from training.data import load_corpus
+
+
+def sample_texts(n: int, seed: int = 0) -> list[str]:
+    """n texts of 150-200 characters: corpus texts cut to length, short ones joined."""
+    rng = random.Random(seed)
+    pool = [r["text"] for r in load_corpus()]
+    out = []
+    while len(out) < n:
+        text = rng.choice(pool)
+        while len(text) < 150:
+            text += "。" + rng.choice(pool)
+        out.append(text[: rng.randint(150, 200)])
+    return out
+
+
+def median_rate(fn, n: int, repeats: int) -> float:
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        rates.append(n / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def load_and_first_answer() -> float:
+    code = ("import time; t=time.perf_counter(); from triage import Triager; "
+            "Triager.load().triage('小区停水两天了'); print(time.perf_counter()-t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    texts = sample_texts(args.texts)
+    triager = Triager.load()
+    triager.triage_many(texts[:100])  # warm caches
+    jieba = JiebaTokenizer("jieba")
+    jieba("预热")
+
+    batch_rate = median_rate(lambda: triager.triage_many(texts), len(texts), args.repeats)
+    jieba_rate = median_rate(lambda: [jieba(t) for t in texts], len(texts), args.repeats)
+
+    latencies = []
+    for text in texts[:2000]:
+        start = time.perf_counter()
+        triager.triage(text)
+        latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+
+    loads = sorted(load_and_first_answer() for _ in range(args.repeats))
+    folder = default_models_dir() / active_version()
+    size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+
+    figures = {
+        "texts": len(texts),
+        "triage_many_texts_per_s": round(batch_rate),
+        "jieba_tokenize_texts_per_s": round(jieba_rate),
+        "ratio_triage_many_to_jieba": round(batch_rate / jieba_rate, 2),
+        "single_triage_ms_p50": round(latencies[len(latencies) // 2], 2),
+        "single_triage_ms_p99": round(latencies[int(len(latencies) * 0.99)], 2),
+        "load_plus_first_answer_s_median": round(statistics.median(loads), 2),
+        "model_folder_mb": round(size_mb, 1),
+        "model_version": triager.version,
+    }
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
