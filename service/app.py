@@ -1,0 +1,58 @@
+"""The application factory. Nothing is built at import time: call create_app(settings)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from triage import Triager
+from triage.deadlines import Deadlines
+
+from .batching import MicroBatcher
+from .errors import install_error_handlers
+from .metrics import Metrics
+from .middleware import RequestContext
+from .routes import health, triage
+from .settings import Settings
+
+__all__ = ["create_app", "create_app_from_env"]
+
+
+def create_app(settings: Settings | None = None, *, triager: Triager | None = None) -> FastAPI:
+    """Build the service: load and validate the model, policy and deadlines, wire the routes."""
+    settings = settings or Settings()
+    triager = triager or Triager.load(settings.model_version, models_dir=settings.models_dir)
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.batcher.close()
+
+    app = FastAPI(title="triage", version="0.1.0", lifespan=lifespan,
+                  description="Category, urgency and responsible party for 12345 hotline complaints.")
+    app.state.settings = settings
+    app.state.triager = triager
+    app.state.batcher = MicroBatcher(triager, max_texts=settings.batch_max_texts)
+    app.state.deadlines = Deadlines.load(settings.deadlines_path)
+    app.state.metrics = metrics
+    app.state.started = time.monotonic()
+    metrics.model.labels(triager.version).set(1)
+    install_error_handlers(app)
+    app.include_router(triage.router)
+    app.include_router(health.router)
+    if settings.noop_route:
+        app.include_router(health.noop_router)
+    app.add_middleware(RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes,
+                       log_requests=settings.log_requests)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Entry point for uvicorn --factory: settings from TRIAGE_* variables."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return create_app(Settings())

@@ -1,0 +1,37 @@
+"""Dependencies the routes declare: the settings, the batcher, the metrics, the deadlines."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from triage.deadlines import Deadlines
+
+from .batching import MicroBatcher
+from .metrics import Metrics
+from .settings import Settings
+
+__all__ = ["BatcherDep", "DeadlinesDep", "MetricsDep", "SettingsDep"]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_batcher(request: Request) -> MicroBatcher:
+    return request.app.state.batcher
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def get_deadlines(request: Request) -> Deadlines:
+    return request.app.state.deadlines
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+DeadlinesDep = Annotated[Deadlines, Depends(get_deadlines)]

@@ -1,0 +1,117 @@
+"""One error shape for every error response, produced by one set of handlers.
+
+    {"error": {"status": 422, "code": "validation_error", "message": "…", "message_zh": "…",
+               "fields": ["text"]}, "request_id": "…"}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from triage.errors import InputError
+
+__all__ = ["ApiError", "error_body", "install_error_handlers"]
+
+log = logging.getLogger("triage.service")
+
+_STATUS_TEXT = {
+    400: ("bad_request", "Bad request.", "请求有误。"),
+    401: ("unauthorized", "Missing or wrong API key.", "缺少或错误的 API 密钥。"),
+    403: ("forbidden", "This key's role may not do that.", "该密钥的角色无权执行此操作。"),
+    404: ("not_found", "No such resource.", "资源不存在。"),
+    405: ("method_not_allowed", "Method not allowed.", "不支持该请求方法。"),
+    413: ("too_large", "The request is too large.", "请求内容过大。"),
+    415: ("unsupported_media_type", "The body must be JSON (Content-Type: application/json).",
+          "请求体必须是 JSON（Content-Type: application/json）。"),
+    422: ("validation_error", "The request is not valid.", "请求内容不合法。"),
+    500: ("internal_error", "Internal error; the request id is in the log.", "服务内部错误，请凭请求编号查询日志。"),
+}
+
+_FIELD_MESSAGES_ZH = {
+    "missing": "缺少必填字段",
+    "string_type": "应为字符串",
+    "list_type": "应为数组",
+    "model_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "json_invalid": "不是合法的 JSON",
+    "too_short": "不能为空",
+    "string_too_long": "过长",
+    "value_error": "取值不合法",
+    "bool_type": "应为布尔值",
+}
+
+
+class ApiError(Exception):
+    """An error with an HTTP status and messages in English and Chinese."""
+
+    def __init__(self, status: int, message: str, message_zh: str, *, code: str | None = None,
+                 fields: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.message_zh = status, message, message_zh
+        self.code = code or _STATUS_TEXT.get(status, ("error",))[0]
+        self.fields = fields or []
+
+
+def error_body(status: int, code: str, message: str, message_zh: str, fields: list[str] | None = None,
+               request_id: str | None = None) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message, "message_zh": message_zh,
+                      "fields": fields or []}, "request_id": request_id}
+
+
+def _respond(request: Request, error: ApiError) -> JSONResponse:
+    request_id = request.scope.get("state", {}).get("request_id")
+    return JSONResponse(error_body(error.status, error.code, error.message, error.message_zh, error.fields,
+                                   request_id), status_code=error.status)
+
+
+def _validation(exc: RequestValidationError) -> ApiError:
+    fields, en, zh = [], [], []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        name = ".".join(loc) or "body"
+        kind = err.get("type", "")
+        fields.append(name)
+        message = str(err.get("msg", "invalid"))
+        if kind == "value_error":
+            message = message.removeprefix("Value error, ")
+        en.append(f"{name}: {message}")
+        zh.append(f"{name}：{'不能为空' if message == 'text is empty' else _FIELD_MESSAGES_ZH.get(kind, '取值不合法')}")
+    return ApiError(422, "; ".join(en) or "The request is not valid.", "；".join(zh) or "请求内容不合法。",
+                    fields=list(dict.fromkeys(fields)))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through one shape."""
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _respond(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _respond(request, _validation(exc))
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> JSONResponse:
+        return _respond(request, ApiError(422, str(exc), "文本无法处理（规范化后为空或类型错误）。", fields=["text"]))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status = exc.status_code
+        if status == 400:  # FastAPI could not decode the body at all (e.g. invalid UTF-8)
+            return _respond(request, ApiError(422, "The body is not valid UTF-8 JSON.",
+                                              "请求体不是合法的 UTF-8 JSON。", fields=["body"]))
+        code, en, zh = _STATUS_TEXT.get(status, ("error", str(exc.detail), str(exc.detail)))
+        return _respond(request, ApiError(status, en, zh, code=code))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"request_id": request.scope.get("state", {}).get("request_id")})
+        code, en, zh = _STATUS_TEXT[500]
+        return _respond(request, ApiError(500, en, zh, code=code))

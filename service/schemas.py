@@ -1,0 +1,84 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["BatchItem", "ErrorPublic", "HealthPublic", "TriageBatchCreate", "TriageBatchPublic", "TriageCreate",
+           "TriagePublic"]
+
+_EXAMPLE = "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is empty")
+    return value
+
+
+class TriageCreate(BaseModel):
+    """One complaint. Unknown fields are ignored."""
+
+    text: str = Field(description="The complaint, as recorded (up to 10,000 characters).", examples=[_EXAMPLE])
+    id: str | int | None = Field(None, description="The caller's own id for this complaint, echoed back.")
+    channel: str | None = Field(None, max_length=64, description="Where it came from: hotline, web, app …")
+
+    _check_text = field_validator("text")(_not_blank)
+
+
+class BatchItem(BaseModel):
+    text: str = Field(description="The complaint.")
+    id: str | int | None = Field(None, description="The caller's own id, echoed back.")
+
+    _check_text = field_validator("text")(_not_blank)
+
+
+class TriageBatchCreate(BaseModel):
+    """Up to 1,000 complaints, answered in the same order."""
+
+    items: list[BatchItem] = Field(min_length=1, description="The complaints (1 to 1,000).")
+
+
+class TriagePublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "A-1024", "category": "water", "categories": ["water"], "urgency": "emergency",
+        "route": "community", "route_name": "社区居委会", "confidence": 0.97, "needs_review": False,
+        "explanation": {"route": {"rules": ["R2-water-compound", "R7-no-manager"]}},
+        "deadline": "2026-11-21T12:30:00+08:00", "model_version": "20261121-101500"}]})
+
+    id: str | None = Field(description="The caller's id, if one was sent.")
+    category: str = Field(description="water, gas, drainage, parking, lighting or other.")
+    categories: list[str] = Field(description="Every category the text raises, primary first.")
+    urgency: str = Field(description="emergency, high or normal.")
+    route: str = Field(description="Code of the responsible party.")
+    route_name: str = Field(description="Chinese name of the responsible party.")
+    confidence: float = Field(description="Probability of the category.")
+    needs_review: bool = Field(description="True when a person should check the category.")
+    explanation: dict[str, Any] = Field(description="Rules that fired and the words they matched.")
+    deadline: str = Field(description="ISO time by which this urgency must be handled.")
+    model_version: str
+
+
+class TriageBatchPublic(BaseModel):
+    results: list[TriagePublic]
+
+
+class HealthPublic(BaseModel):
+    status: str
+    model_version: str
+    uptime_seconds: float
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    message_zh: str
+    fields: list[str]
+
+
+class ErrorPublic(BaseModel):
+    error: ErrorDetail
+    request_id: str | None
