@@ -102,3 +102,19 @@ def test_what_the_rules_leave_alone(text, categories):
     decision = apply(text, "normal", categories)
     assert decision.urgency != "emergency"
     assert decision.rule is None or not decision.rule.startswith(("U1", "U7", "U8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "categories", "rule"),
+    [
+        ("县城自昨天凌晨起全城停水已超过三十小时", ["water"], "U14-large-outage"),
+        ("停电了，我爸离不了制氧机，现在喘不上气", ["other"], "U15-life-support"),
+        ("主街排水沟盖板丢了五块，一米深的沟就敞在人行道上", ["drainage"], "U2-manhole-road"),
+    ],
+)
+def test_large_outages_life_support_and_open_drains_are_emergencies(text, categories, rule):
+    assert (apply(text, "normal", categories).urgency, apply(text, "normal", categories).rule) == ("emergency", rule)
+
+
+def test_a_county_town_with_one_compound_short_of_water_is_not_a_large_outage():
+    assert apply("K7县县城某小区经常停水", "normal", ["water"]).rule != "U14-large-outage"

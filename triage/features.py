@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from .tokenize import JiebaTokenizer
 
-__all__ = ["make_features", "trim"]
+__all__ = ["OpeningSentence", "make_features", "trim"]
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+class OpeningSentence:
+    """Preprocessor that keeps a text's first sentence (at most ``max_chars``).
+
+    Letters to the hotline open with a title that names the problem
+    ("反映A市某小区长期停水问题。") before pages of history; features of the
+    opening alone let that title speak louder than the history.
+    """
+
+    def __init__(self, max_chars: int = 60) -> None:
+        self.max_chars = max_chars
+
+    def __call__(self, text: str) -> str:
+        m = _SENTENCE_END.search(text, 0, self.max_chars)
+        return text[: m.start() if m else self.max_chars]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OpeningSentence) and other.max_chars == self.max_chars
+
+    def __hash__(self) -> int:
+        return hash(("OpeningSentence", self.max_chars))
+
+    def __repr__(self) -> str:
+        return f"OpeningSentence(max_chars={self.max_chars})"
 
 
 def make_features(*, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),
                   char_ngrams: tuple[int, int] = (1, 3), min_df: int = 2,
-                  max_features: int | None = 100_000) -> FeatureUnion:
+                  max_features: int | None = 100_000, opening_chars: int = 0) -> FeatureUnion:
     """Word and character TF-IDF side by side.
 
     Words carry meaning ("化粪池", "一户一表"); characters survive typos,
@@ -24,7 +53,12 @@ def make_features(*, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 
                             max_features=max_features, dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char", ngram_range=char_ngrams, min_df=min_df, sublinear_tf=True,
                             lowercase=False, max_features=max_features, dtype=np.float32)
-    return FeatureUnion([("words", words), ("chars", chars)])
+    parts = [("words", words), ("chars", chars)]
+    if opening_chars:
+        opening = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), preprocessor=OpeningSentence(opening_chars),
+                                  sublinear_tf=True, lowercase=False, dtype=np.float32)
+        parts.append(("opening", opening))
+    return FeatureUnion(parts)
 
 
 def trim(features: FeatureUnion) -> FeatureUnion:

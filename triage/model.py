@@ -64,13 +64,14 @@ class TriageModel(BaseEstimator):
 
     def __init__(self, *, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] = (1, 3), min_df: int = 1, C: float = 1.0,
-                 max_features: int = 100_000,
-                 emergency_recall: float = 0.97, cv: int = 5, random_state: int = 0):
+                 max_features: int = 100_000, opening_chars: int = 60,
+                 emergency_recall: float = 0.9, cv: int = 5, random_state: int = 0):
         self.engine = engine
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.max_features = max_features
+        self.opening_chars = opening_chars
         self.C = C
         self.emergency_recall = emergency_recall
         self.cv = cv
@@ -90,7 +91,8 @@ class TriageModel(BaseEstimator):
 
         self.features_ = trim(make_features(engine=self.engine, word_ngrams=self.word_ngrams,
                                             char_ngrams=self.char_ngrams, min_df=self.min_df,
-                                            max_features=self.max_features).fit(texts))
+                                            max_features=self.max_features,
+                                            opening_chars=self.opening_chars).fit(texts))
         Z = self.features_.transform(texts)
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
 
