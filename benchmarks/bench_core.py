@@ -19,12 +19,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from training.data import load_corpus
 from triage import Triager
 from triage.artifacts import active_version, default_models_dir
 from triage.tokenize import JiebaTokenizer
-from training.data import load_corpus
 
 
 def sample_texts(n: int, seed: int = 0) -> list[str]:

@@ -55,7 +55,7 @@ def test_a_corrupt_model_with_a_matching_checksum_gives_a_clear_error(models):
 
     meta["sha256"] = hashlib.sha256(b"not a pickle at all").hexdigest()
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ModelIntegrityError, match="model.joblib: cannot load the model"):
+    with pytest.raises(ModelIntegrityError, match=r"model\.joblib: cannot load the model"):
         Triager.load(models_dir=models)
 
 

@@ -63,8 +63,8 @@ def test_the_last_rule_must_catch_everything(tmp_path):
 def test_manager_rules_route_only_to_managers(tmp_path):
     path = tmp_path / "policy.yaml"
     text = default_data_path("policy.yaml").read_text(encoding="utf-8")
-    path.write_text(text.replace("    route: community\n  - id: R7-residents", "    route: manager\n  - id: R7-residents"),
-                    encoding="utf-8")
+    broken = text.replace("    route: community\n  - id: R7-residents", "    route: manager\n  - id: R7-residents")
+    path.write_text(broken, encoding="utf-8")
     with pytest.raises(PolicyError, match=r"rule R7-no-manager: unknown route \['manager'\]"):
         Policy.load(path)
 
@@ -72,12 +72,12 @@ def test_manager_rules_route_only_to_managers(tmp_path):
 def test_broken_yaml_names_the_file(tmp_path):
     path = tmp_path / "policy.yaml"
     path.write_text("categories: [unclosed", encoding="utf-8")
-    with pytest.raises(PolicyError, match="policy.yaml: not valid YAML"):
+    with pytest.raises(PolicyError, match=r"policy\.yaml: not valid YAML"):
         Policy.load(path)
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(PolicyError, match="nowhere.yaml: cannot read"):
+    with pytest.raises(PolicyError, match=r"nowhere\.yaml: cannot read"):
         Policy.load(tmp_path / "nowhere.yaml")
 
 

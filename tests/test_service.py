@@ -42,7 +42,8 @@ def assert_error(response, status: int, code: str, fields: list[str] | None = No
 
 
 def test_one_complaint(client, triager):
-    r = client.post("/v1/triage", json={"text": "单元门口有很重的煤气味，赶紧派人来看看", "id": 42, "channel": "hotline"})
+    body = {"text": "单元门口有很重的煤气味，赶紧派人来看看", "id": 42, "channel": "hotline"}
+    r = client.post("/v1/triage", json=body)
     assert r.status_code == 200
     body = r.json()
     assert (body["id"], body["category"], body["urgency"], body["route"]) == ("42", "gas", "emergency", "gas_utility")

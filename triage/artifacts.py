@@ -142,7 +142,8 @@ def load_model(folder: str | Path) -> tuple[Any, dict[str, Any]]:
     trained = meta.get("libraries", {}).get("scikit-learn")
     current = library_versions()["scikit-learn"]
     if trained and trained.split(".")[:2] != current.split(".")[:2]:
-        raise ModelError(f"{folder}: trained with scikit-learn {trained}, this is {current}; retrain with 'triage train'")
+        raise ModelError(f"{folder}: trained with scikit-learn {trained}, this is {current}; "
+                         "retrain with 'triage train'")
     try:
         model = joblib.load(path)
     except Exception as e:  # a damaged pickle can raise almost anything

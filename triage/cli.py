@@ -22,7 +22,8 @@ models_app = typer.Typer(no_args_is_help=True, help="List model versions and swi
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(models_app, name="models")
 
-ModelsDir = Annotated[Path | None, typer.Option("--models", help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
+ModelsDir = Annotated[
+    Path | None, typer.Option("--models", help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
 
 
 def fail(message: str) -> NoReturn:

@@ -9,6 +9,7 @@ quotes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 
 from .errors import LexiconError
 
-__all__ = ["CueLexicon", "compile_words", "default_data_path", "read_yaml"]
+__all__ = ["CueHits", "CueLexicon", "compile_words", "default_data_path", "read_yaml"]
 
 
 def default_data_path(name: str) -> Path:
@@ -84,9 +85,43 @@ class CueLexicon:
 
     def match(self, text: str) -> dict[str, list[str]]:
         """Every cue found in ``text``, with the distinct words that matched, in order."""
-        hits: dict[str, list[str]] = {}
-        for name, pattern in self.patterns.items():
-            found = list(dict.fromkeys(m.group(0) for m in pattern.finditer(text)))
-            if found:
-                hits[name] = found
-        return hits
+        hits = CueHits(self, text)
+        return {name: hits[name] for name in self.patterns if name in hits}
+
+    def lazy(self, text: str) -> CueHits:
+        """Cue hits computed only for the cues that are asked about."""
+        return CueHits(self, text)
+
+
+class CueHits(Mapping[str, list[str]]):
+    """Read-only mapping cue -> matched words, matching each cue on first use.
+
+    Routing asks about a handful of cues per text (none for gas or other), so most
+    cues are never matched at all.
+    """
+
+    def __init__(self, lexicon: CueLexicon, text: str) -> None:
+        self._lexicon, self._text = lexicon, text
+        self._found: dict[str, list[str]] = {}
+
+    def _words(self, name: str) -> list[str]:
+        if name not in self._found:
+            pattern = self._lexicon.patterns.get(name)
+            self._found[name] = ([] if pattern is None else
+                                 list(dict.fromkeys(m.group(0) for m in pattern.finditer(self._text))))
+        return self._found[name]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self._words(name))
+
+    def __getitem__(self, name: str) -> list[str]:
+        words = self._words(name)
+        if not words:
+            raise KeyError(name)
+        return words
+
+    def __iter__(self):
+        return (name for name in self._lexicon.patterns if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

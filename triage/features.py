@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from .tokenize import JiebaTokenizer
+from .vectorize import NgramTfidf
 
-__all__ = ["OpeningSentence", "make_features", "trim"]
+__all__ = ["OpeningSentence", "make_features"]
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
@@ -43,27 +42,17 @@ class OpeningSentence:
 def make_features(*, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),
                   char_ngrams: tuple[int, int] = (1, 3), min_df: int = 2,
                   max_features: int | None = 100_000, opening_chars: int = 0) -> FeatureUnion:
-    """Word and character TF-IDF side by side.
+    """Word and character TF-IDF side by side (plus the opening sentence's characters).
 
     Words carry meaning ("化粪池", "一户一表"); characters survive typos,
     homophones and words the dictionary splits badly ("燃汽", "下水到").
     """
-    words = TfidfVectorizer(tokenizer=JiebaTokenizer(engine=engine), token_pattern=None, lowercase=False,
-                            ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True,
-                            max_features=max_features, dtype=np.float32)
-    chars = TfidfVectorizer(analyzer="char", ngram_range=char_ngrams, min_df=min_df, sublinear_tf=True,
-                            lowercase=False, max_features=max_features, dtype=np.float32)
-    parts = [("words", words), ("chars", chars)]
+    parts = [
+        ("words", NgramTfidf(analyzer="word", ngram_range=word_ngrams, tokenizer=JiebaTokenizer(engine=engine),
+                             min_df=min_df, max_features=max_features)),
+        ("chars", NgramTfidf(analyzer="char", ngram_range=char_ngrams, min_df=min_df, max_features=max_features)),
+    ]
     if opening_chars:
-        opening = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), preprocessor=OpeningSentence(opening_chars),
-                                  sublinear_tf=True, lowercase=False, dtype=np.float32)
-        parts.append(("opening", opening))
+        parts.append(("opening", NgramTfidf(analyzer="char", ngram_range=(1, 2),
+                                            preprocessor=OpeningSentence(opening_chars))))
     return FeatureUnion(parts)
-
-
-def trim(features: FeatureUnion) -> FeatureUnion:
-    """Drop the vectorizers' ``stop_words_`` (every pruned term): not needed to predict, and large."""
-    for _, vectorizer in features.transformer_list:
-        if hasattr(vectorizer, "stop_words_"):
-            del vectorizer.stop_words_
-    return features

@@ -7,7 +7,6 @@ constant memory; writers append rows as they come.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -203,5 +202,5 @@ class RowWriter:
 def open_writer(path: str | Path) -> tuple[IO[str], RowWriter]:
     path = Path(path)
     fmt = _suffix(path, OUTPUT_FORMATS, "the output file")
-    stream = io.open(path, "w", encoding="utf-8", newline="")  # noqa: UP020
+    stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (the caller closes it)
     return stream, RowWriter(stream, fmt)

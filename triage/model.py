@@ -32,7 +32,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .classifier import RecallWeightedClassifier
-from .features import make_features, trim
+from .features import make_features
 from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES
 
 __all__ = ["Predictions", "TriageModel"]
@@ -89,10 +89,10 @@ class TriageModel(BaseEstimator):
         route = np.array([_fold_manager(str(row["route"])) for row in y])
         secondary = [list(row.get("categories") or [row["category"]]) for row in y]  # type: ignore[call-overload]
 
-        self.features_ = trim(make_features(engine=self.engine, word_ngrams=self.word_ngrams,
+        self.features_ = make_features(engine=self.engine, word_ngrams=self.word_ngrams,
                                             char_ngrams=self.char_ngrams, min_df=self.min_df,
                                             max_features=self.max_features,
-                                            opening_chars=self.opening_chars).fit(texts))
+                                            opening_chars=self.opening_chars).fit(texts)
         Z = self.features_.transform(texts)
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
 
@@ -136,14 +136,6 @@ class TriageModel(BaseEstimator):
             route_proba=self.route_.predict_proba(Z),
             route_classes=self.route_.classes_,
         )
-
-    def secondary_categories(self, primary: str, multilabel_row: np.ndarray) -> list[str]:
-        """The primary category followed by every other category above the learned threshold."""
-        ranked = sorted(zip(self.binarizer_.classes_, multilabel_row, strict=True), key=lambda kv: -kv[1])
-        return [primary] + [c for c, p in ranked if c != primary and p >= self.secondary_threshold_]
-
-    def clone_unfitted(self) -> TriageModel:
-        return clone(self)
 
 
 def _fold_manager(route: str) -> str:

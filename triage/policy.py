@@ -7,6 +7,7 @@ error names the file and the rule.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,14 +31,14 @@ class Rule:
     when_all: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
 
-    def matches(self, hits: dict[str, list[str]]) -> bool:
+    def matches(self, hits: Mapping[str, list[str]]) -> bool:
         if self.when_any and not any(c in hits for c in self.when_any):
             return False
         if not all(c in hits for c in self.when_all):
             return False
         return not any(c in hits for c in self.unless)
 
-    def evidence(self, hits: dict[str, list[str]]) -> dict[str, list[str]]:
+    def evidence(self, hits: Mapping[str, list[str]]) -> dict[str, list[str]]:
         """The cue words that made this rule fire."""
         return {c: hits[c] for c in (*self.when_any, *self.when_all) if c in hits}
 

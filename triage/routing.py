@@ -52,7 +52,6 @@ class Router:
         ``route_proba`` maps route codes (with the compound's manager as
         ``"manager"``) to probabilities; it only breaks ties a rule leaves open.
         """
-        hits = dict(hits)
         rule = _first_match(self.policy.categories[category], hits)
         route, learned = _choose(rule.routes, route_proba)
         rules, reasons, matched = [rule.id], [rule.description], rule.evidence(hits)
@@ -66,7 +65,7 @@ class Router:
                              matched=matched, learned=learned)
 
 
-def _first_match(rules: tuple[Rule, ...], hits: dict[str, list[str]]) -> Rule:
+def _first_match(rules: tuple[Rule, ...], hits: Mapping[str, list[str]]) -> Rule:
     for rule in rules:
         if rule.matches(hits):
             return rule

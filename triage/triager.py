@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .artifacts import active_version, default_models_dir, load_model
 from .cues import CueLexicon
 from .errors import InputError, ModelError
@@ -88,26 +90,29 @@ class Triager:
 
     def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
         p = self.model.predict(clean)
+        classes = p.category_classes
+        top = np.argsort(-p.category_proba, axis=1)[:, :3]
+        confidence = p.category_proba[np.arange(len(clean)), top[:, 0]]
+        review = confidence < self.model.review_threshold_
+        secondary = p.multilabel_proba >= self.model.secondary_threshold_
+        ml_classes = self.model.binarizer_.classes_
+        route_classes = p.route_classes.tolist()
         out = []
-        classes = p.category_classes.tolist()
         for i, text in enumerate(clean):
-            row = p.category_proba[i]
-            order = row.argsort()[::-1]
-            category, confidence = classes[order[0]], float(row[order[0]])
-            categories = self.model.secondary_categories(category, p.multilabel_proba[i])
+            category = str(classes[top[i, 0]])
+            categories = [category] + [str(c) for c in ml_classes[secondary[i]] if c != category]
             urgency = self.rules.apply(text, str(p.urgency[i]), categories)
-            hits = self.cues.match(text)
-            route = self.router.route(category, hits, p.route_scores(i))
+            route = self.router.route(category, self.cues.lazy(text),
+                                      dict(zip(route_classes, p.route_proba[i].tolist(), strict=True)))
             explanation = {
-                "category": {"top": [[classes[j], round(float(row[j]), 4)] for j in order[:3]]},
+                "category": {"top": [[str(classes[j]), round(float(p.category_proba[i, j]), 4)] for j in top[i]]},
                 "urgency": urgency.as_dict(),
                 "route": route.as_dict(),
             }
             out.append(TriageResult(
                 category=category, categories=categories, urgency=urgency.urgency, route=route.route,
-                route_name=route.route_name, confidence=round(confidence, 4),
-                needs_review=confidence < self.model.review_threshold_, explanation=explanation,
-                model_version=self.version))
+                route_name=route.route_name, confidence=round(float(confidence[i]), 4),
+                needs_review=bool(review[i]), explanation=explanation, model_version=self.version))
         return out
 
 

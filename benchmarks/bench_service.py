@@ -1,0 +1,120 @@
+"""Load test of `triage serve --workers 2` on 127.0.0.1 with wrk (Debian package `wrk`).
+
+    .venv/bin/python benchmarks/bench_service.py [--seconds 20] [--connections 32]
+
+Runs, against one server in one run:
+1. POST /v1/noop (same app, same middleware, no inference): the framework's ceiling;
+2. POST /v1/triage, one text per request, texts cycling through 500 corpus texts;
+3. POST /v1/triage/batch with 100 texts per request, as texts/s, beside in-process
+   Triager.triage_many on the same texts (the ratio is the figure to read).
+Prints requests/s and latency percentiles as wrk reports them. Traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core import median_rate, sample_texts  # noqa: E402
+
+LUA = """
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format("POST", "%s", {["Content-Type"] = "application/json"}, bodies[i])
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lua_string(s: str) -> str:
+    return "[==[" + s + "]==]"
+
+
+def run_wrk(url: str, path: str, bodies: list[str], seconds: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as f:
+        f.write(LUA % (",".join(lua_string(b) for b in bodies), path))
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url + path],
+                         capture_output=True, text=True, check=True).stdout
+    os.unlink(f.name)
+    figures = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct in ("50", "90", "99"):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        figures[f"p{pct}_ms"] = round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non_2xx"] = int(errors.group(1)) if errors else 0
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    texts = sample_texts(500)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TRIAGE_NOOP_ROUTE": "1"}
+    triage_bin = str(Path(sys.executable).with_name("triage"))
+    server = subprocess.Popen([triage_bin, "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            sys.exit("the server did not come up")
+        singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
+        batches = [json.dumps({"items": [{"text": t} for t in texts[i:i + 100]]}, ensure_ascii=False)
+                   for i in range(0, len(texts), 100)]
+        run_wrk(url, "/v1/triage", singles[:50], 3, args.connections)  # warm both workers
+        noop = run_wrk(url, "/v1/noop", singles, args.seconds, args.connections)
+        single = run_wrk(url, "/v1/triage", singles, args.seconds, args.connections)
+        batch = run_wrk(url, "/v1/triage/batch", batches, args.seconds, 4)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    from triage import Triager
+
+    triager = Triager.load()
+    in_process = median_rate(lambda: triager.triage_many(texts), len(texts), 3)
+    batch_texts_per_s = batch["requests_per_s"] * 100
+    print(json.dumps({
+        "connections": args.connections, "seconds": args.seconds, "workers": 2,
+        "noop": noop, "triage_single": single,
+        "single_vs_noop_ratio": round(single["requests_per_s"] / noop["requests_per_s"], 3),
+        "batch_100_texts_per_s": round(batch_texts_per_s), "batch_latency": batch,
+        "in_process_triage_many_texts_per_s": round(in_process),
+        "batch_vs_in_process_ratio": round(batch_texts_per_s / in_process, 2),
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()
