@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import median_rate, sample_texts  # noqa: E402
+from bench_core import median_rate, sample_texts
 
 LUA = """
 local bodies = {%s}

@@ -53,6 +53,6 @@ def test_estimator_contract():
     with pytest.raises(ValueError, match="analyzer must be 'char' or 'word'"):
         NgramTfidf(analyzer="bytes").fit(TEXTS)
     with pytest.raises(ValueError, match="needs a tokenizer"):
-        NgramTfidf(analyzer="word").fit(TEXTS)
+        NgramTfidf(analyzer="word", ngram_range=(1, 2)).fit(TEXTS)
     with pytest.raises(ValueError, match=r"ngram_range \(1, 4\) is not supported"):
         NgramTfidf(analyzer="char", ngram_range=(1, 4)).fit(TEXTS)
