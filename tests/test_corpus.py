@@ -3,19 +3,25 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from training.checks import check_corpus, near_duplicate_pairs
 
 DATASHEET = Path(__file__).resolve().parent.parent / "training" / "corpus" / "README.md"
 
 
-def test_the_corpus_passes_every_check():
-    report = check_corpus()
+@pytest.fixture(scope="module")
+def report():
+    return check_corpus()
+
+
+def test_the_corpus_passes_every_check(report):
     assert report.problems == []
     assert report.counts["texts"] >= 3000
 
 
-def test_the_datasheet_counts_match_the_corpus():
-    counts = check_corpus().counts
+def test_the_datasheet_counts_match_the_corpus(report):
+    counts = report.counts
     table = re.findall(r"^\| (category|urgency|route|register|split) \| (\w+) \| (\d+) \|$",
                        DATASHEET.read_text(encoding="utf-8"), flags=re.M)
     assert len(table) == 6 + 3 + 10 + 4 + 2

@@ -118,3 +118,20 @@ def test_large_outages_life_support_and_open_drains_are_emergencies(text, catego
 
 def test_a_county_town_with_one_compound_short_of_water_is_not_a_large_outage():
     assert apply("K7县县城某小区经常停水", "normal", ["water"]).rule != "U14-large-outage"
+
+
+@pytest.mark.parametrize(
+    ("text", "categories", "rule"),
+    [
+        ("新民路中间挖了一个大坑，一个围挡都没有，昨晚有人骑车栽进去了", ["other"], "U16-open-pit"),
+        ("外墙瓷砖上周砸坏了车，现在楼下还不断有碎瓷砖掉下来", ["other"], "U17-falling-objects"),
+    ],
+)
+def test_present_dangers_outside_the_five_categories(text, categories, rule):
+    decision = apply(text, "normal", categories)
+    assert (decision.urgency, decision.rule) == ("emergency", rule)
+
+
+def test_a_list_of_building_defects_is_not_a_falling_object_emergency():
+    text = "交房以来问题不断，墙面开裂严重，瓷砖脱落，物业不管"
+    assert apply(text, "normal", ["other"]).rule is None
