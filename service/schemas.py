@@ -69,6 +69,7 @@ class HealthPublic(BaseModel):
     status: str
     model_version: str
     uptime_seconds: float
+    worker_pid: int = Field(description="The worker process that answered.")
 
 
 class ErrorDetail(BaseModel):

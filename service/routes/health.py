@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -19,7 +20,7 @@ async def health(request: Request) -> HealthPublic:
     """Liveness: status, the model version served and the uptime."""
     state = request.app.state
     return HealthPublic(status="ok", model_version=state.triager.version,
-                        uptime_seconds=round(time.monotonic() - state.started, 1))
+                        uptime_seconds=round(time.monotonic() - state.started, 1), worker_pid=os.getpid())
 
 
 @router.get("/v1/model")
