@@ -109,11 +109,24 @@ def test_train_writes_an_active_version(tmp_path, small_models_dir):
     # reuse the small training slice the fixture wrote next to its models
     from training.data import load_corpus
 
-    rows = [r for r in load_corpus() if r["split"] == "heldout"][:150] + \
-        [r for r in load_corpus() if r["split"] == "train"][:150]
+    rows = load_corpus()[::17]  # a spread of every file, category and split
     (corpus_dir / "c.jsonl").write_text("\n".join(json.dumps({k: v for k, v in r.items() if k != "_where"},
                                                              ensure_ascii=False) for r in rows), encoding="utf-8")
     result = run("train", "--corpus", corpus_dir, "--models", tmp_path / "m", "--dev", tmp_path / "no-dev.jsonl")
     assert result.exit_code == 0, result.stderr
-    assert "corpus: 300 texts" in result.stderr
+    assert f"corpus: {len(rows)} texts" in result.stderr
     assert (tmp_path / "m" / "ACTIVE").read_text().strip()
+
+
+def test_train_refuses_a_corpus_with_one_category(tmp_path):
+    from training.data import load_corpus
+
+    rows = [r for r in load_corpus() if r["category"] == "gas"][:40]
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "c.jsonl").write_text("\n".join(json.dumps({k: v for k, v in r.items() if k != "_where"},
+                                                                  ensure_ascii=False) for r in rows),
+                                           encoding="utf-8")
+    result = run("train", "--corpus", tmp_path / "c", "--models", tmp_path / "m", "--dev", tmp_path / "none")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("Error: the training texts hold only one category (gas); "
+                                          "a model needs at least two")

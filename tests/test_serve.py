@@ -24,7 +24,7 @@ def free_port() -> int:
 def server():
     port = free_port()
     proc = subprocess.Popen([TRIAGE, "serve", "--port", str(port), "--workers", "2"], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -55,7 +55,7 @@ def train(
 
     try:
         run_training(corpus, models, dev_path=dev, make_active=not no_activate, log=lambda m: typer.echo(m, err=True))
-    except TriageError as e:
+    except (TriageError, ValueError) as e:  # ValueError: the data cannot make a model (too few classes)
         fail(str(e))
 
 

@@ -18,10 +18,12 @@ All heads share one feature space (computed once per batch):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -33,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .classifier import RecallWeightedClassifier
 from .features import make_features
+from .heads import LinearHeads
 from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES
 
 __all__ = ["Predictions", "TriageModel"]
@@ -85,6 +88,10 @@ class TriageModel(BaseEstimator):
         if len(texts) < 2 * self.cv:
             raise ValueError(f"need at least {2 * self.cv} labeled texts, got {len(texts)}")
         category = np.array([row["category"] for row in y])
+        for name, values in (("category", category), ("urgency", np.array([row["urgency"] for row in y]))):
+            found = sorted(set(values.tolist()))
+            if len(found) < 2:
+                raise ValueError(f"the training texts hold only one {name} ({found[0]}); a model needs at least two")
         urgency = np.array([row["urgency"] for row in y])
         route = np.array([_fold_manager(str(row["route"])) for row in y])
         secondary = [list(row.get("categories") or [row["category"]]) for row in y]  # type: ignore[call-overload]
@@ -105,8 +112,10 @@ class TriageModel(BaseEstimator):
         self.binarizer_ = MultiLabelBinarizer(classes=list(CATEGORIES)).fit(secondary)
         M = self.binarizer_.transform(secondary)
         multilabel = OneVsRestClassifier(LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced"))
-        ml_oof = cross_val_predict(multilabel, Z, M, cv=self.cv, method="predict_proba")
-        self.multilabel_ = multilabel.fit(Z, M)
+        with warnings.catch_warnings():  # a category never secondary in a fold gets a constant predictor
+            warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
+            ml_oof = cross_val_predict(multilabel, Z, M, cv=self.cv, method="predict_proba")
+            self.multilabel_ = multilabel.fit(Z, M)
         self.secondary_threshold_ = _secondary_threshold(ml_oof, M, classes, oof)
 
         self.urgency_ = RecallWeightedClassifier(
@@ -124,18 +133,37 @@ class TriageModel(BaseEstimator):
     def predict(self, X: Sequence[str]) -> Predictions:
         """Every head's output for a batch of normalised texts, from one feature pass."""
         check_is_fitted(self, "features_")
-        Z = self.features_.transform(list(X))
-        urgency_proba = self.urgency_.predict_proba(Z)
+        texts = list(X)
+        Z = sp.hstack([vectorizer.transform(texts) for _, vectorizer in self.features_.transformer_list],
+                      format="csr")
+        heads = self._heads()
+        if heads is not None:
+            category, multilabel, urgency, route = heads.predict_proba(Z)
+        else:
+            category, multilabel = self.category_.predict_proba(Z), self.multilabel_.predict_proba(Z)
+            urgency, route = self.urgency_.predict_proba(Z), self.route_.predict_proba(Z)
         return Predictions(
-            category_proba=self.category_.predict_proba(Z),
-            category_classes=self.category_.classes_,
-            multilabel_proba=self.multilabel_.predict_proba(Z),
-            urgency=self.urgency_.classes_[urgency_proba.argmax(axis=1)],
-            urgency_proba=urgency_proba,
-            urgency_classes=self.urgency_.classes_,
-            route_proba=self.route_.predict_proba(Z),
-            route_classes=self.route_.classes_,
-        )
+            category_proba=category, category_classes=self.category_.classes_, multilabel_proba=multilabel,
+            urgency=self.urgency_.classes_[urgency.argmax(axis=1)], urgency_proba=urgency,
+            urgency_classes=self.urgency_.classes_, route_proba=route, route_classes=self.route_.classes_)
+
+    def _heads(self) -> LinearHeads | None:
+        """The stacked heads, built once per process (not pickled: derived from the fitted heads).
+
+        None when a head has a shape the fast path does not know (e.g. a constant predictor
+        fitted on a tiny corpus); scikit-learn's own predict_proba is used then.
+        """
+        if "_linear_heads" not in self.__dict__:
+            try:
+                self.__dict__["_linear_heads"] = LinearHeads(self)
+            except TypeError:
+                self.__dict__["_linear_heads"] = None
+        return self.__dict__["_linear_heads"]
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_linear_heads", None)
+        return state
 
 
 def _fold_manager(route: str) -> str:

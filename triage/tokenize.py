@@ -21,7 +21,7 @@ from .errors import LexiconError
 __all__ = ["ENGINES", "JiebaTokenizer", "read_userdict"]
 
 ENGINES = ("rjieba", "jieba")
-_WORD_RUN = re.compile(r"\w+", re.UNICODE)
+_WORD_RUN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; "_" separates, as jieba splits it
 _DIGITS = re.compile(r"\d+")
 _lock = threading.Lock()
 
@@ -96,7 +96,9 @@ class JiebaTokenizer:
                     else self._segmenter().lcut(text, HMM=True))
 
     def __call__(self, text: str) -> list[str]:
-        return [_DIGITS.sub("0", w) for t in self.raw(text) for w in _WORD_RUN.findall(t)]
+        # one pass over all tokens joined by NUL (neither a word nor a digit character), which
+        # gives exactly the word runs of each token with its digit runs folded
+        return _WORD_RUN.findall(_DIGITS.sub("0", "\x00".join(self.raw(text))))
 
     def __repr__(self) -> str:
         return f"JiebaTokenizer(engine={self.engine!r}, userdict={self.userdict!r})"

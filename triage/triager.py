@@ -29,6 +29,8 @@ __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
 #: Texts longer than this are cut before the model sees them (the start carries the subject).
 MAX_MODEL_CHARS = 20_000
+#: Texts per vectorised pass inside triage_many.
+CHUNK = 1_024
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,10 @@ class Triager:
     def triage_many(self, texts: Iterable[str]) -> list[TriageResult]:
         """Triage a batch in one vectorised pass; raises InputError naming the first bad item."""
         clean = [_prepare(t, i) for i, t in enumerate(texts)]
-        if not clean:
-            return []
-        return self._decide(clean)
+        out: list[TriageResult] = []
+        for start in range(0, len(clean), CHUNK):  # chunks keep the arrays cache-sized
+            out.extend(self._decide(clean[start:start + CHUNK]))
+        return out
 
     def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
         p = self.model.predict(clean)

@@ -80,11 +80,16 @@ class SafetyRules:
         return cls(rules=tuple(rules), source=str(path))
 
     def apply(self, text: str, learned: str, categories: Iterable[str]) -> UrgencyDecision:
-        """Raise ``learned`` to the highest level any matching rule demands."""
+        """Raise ``learned`` to the highest level any matching rule demands.
+
+        A rule that demands the learned level itself is reported too, so that an
+        emergency the model already saw still names the rule that guarantees it.
+        """
         categories = tuple(categories)
         best: UrgencyDecision = UrgencyDecision(urgency=learned, learned=learned)
         for rule in self.rules:
-            if URGENCY_RANK[rule.raise_to] <= URGENCY_RANK[best.urgency]:
+            rank, current = URGENCY_RANK[rule.raise_to], URGENCY_RANK[best.urgency]
+            if rank < current or (rank == current and best.rule is not None):
                 continue
             words = rule.match(text, categories)
             if words is not None:

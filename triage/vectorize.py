@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["NgramTfidf"]
@@ -155,7 +154,10 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         counts = sp.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(texts), self.n_features_out_))
         counts.sum_duplicates()
         counts.data = (np.log(counts.data) + 1.0) * self.idf_[counts.indices]
-        return normalize(counts, norm="l2", copy=False)
+        row_of = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(row_of, weights=counts.data ** 2, minlength=len(texts)))
+        counts.data /= norms[row_of]  # l2 rows; a row with no n-gram has no data to divide
+        return counts
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The n-grams as strings (characters, or tokens joined by a space), in column order."""

@@ -1,0 +1,26 @@
+"""The inference fast path gives scikit-learn's probabilities."""
+
+import numpy as np
+import scipy.sparse as sp
+
+from triage.heads import LinearHeads
+from triage.normalize import normalize
+
+
+def test_stacked_heads_equal_scikit_learn(triager, corpus):
+    model = triager.model
+    texts = [normalize(r["text"]) for r in corpus[::37]] + ["停水", "路灯"]
+    Z = sp.hstack([v.transform(texts) for _, v in model.features_.transformer_list], format="csr")
+    assert abs(Z - model.features_.transform(texts)).max() < 1e-12
+    category, multilabel, urgency, route = LinearHeads(model).predict_proba(Z)
+    np.testing.assert_allclose(category, model.category_.predict_proba(Z), atol=1e-10)
+    np.testing.assert_allclose(multilabel, model.multilabel_.predict_proba(Z), atol=1e-10)
+    np.testing.assert_allclose(urgency, model.urgency_.predict_proba(Z), atol=1e-10)
+    np.testing.assert_allclose(route, model.route_.predict_proba(Z), atol=1e-10)
+
+
+def test_the_fast_path_is_not_pickled(triager):
+    import pickle
+
+    triager.model.predict(["停水"])
+    assert "_linear_heads" not in pickle.loads(pickle.dumps(triager.model)).__dict__

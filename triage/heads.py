@@ -1,0 +1,61 @@
+"""Inference fast path: every linear head of a fitted TriageModel as one weight matrix.
+
+scikit-learn validates its input and dispatches per class on every ``predict_proba``
+call; for one complaint that costs milliseconds, far more than the arithmetic. Here the
+category SVM, the one-vs-rest category logits, the urgency and the route models are
+stacked into one matrix, so a batch costs one sparse product plus the link functions
+scikit-learn would apply (sigmoid calibration, logistic, softmax). ``tests/test_heads.py``
+checks that the probabilities equal scikit-learn's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, softmax
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+__all__ = ["LinearHeads"]
+
+
+class LinearHeads:
+    """Stacked weights and the link functions of a fitted model's four heads."""
+
+    def __init__(self, model: Any) -> None:
+        calibrated = model.category_.calibrated_classifiers_[0]
+        svm = calibrated.estimator
+        ml = model.multilabel_.estimators_
+        urgency = model.urgency_.estimator_
+        route = model.route_
+        if not (isinstance(svm, LinearSVC) and calibrated.method == "sigmoid"
+                and list(svm.classes_) == list(calibrated.classes) and len(svm.classes_) > 2
+                and all(isinstance(e, LogisticRegression) and e.coef_.shape[0] == 1 for e in ml)
+                and isinstance(urgency, LogisticRegression) and len(urgency.classes_) > 2
+                and isinstance(route, LogisticRegression) and len(route.classes_) > 2):
+            raise TypeError("the model's heads are not the linear shapes this fast path knows")
+        blocks = [svm.coef_, *[e.coef_ for e in ml], urgency.coef_, route.coef_]
+        self.weights = np.ascontiguousarray(np.vstack(blocks).T)
+        self.bias = np.concatenate([svm.intercept_, *[e.intercept_ for e in ml], urgency.intercept_,
+                                    route.intercept_])
+        sizes = [b.shape[0] for b in blocks[:1]] + [len(ml)] + [urgency.coef_.shape[0], route.coef_.shape[0]]
+        self.slices = np.cumsum([0, *sizes])
+        self.a = np.array([c.a_ for c in calibrated.calibrators])
+        self.b = np.array([c.b_ for c in calibrated.calibrators])
+        self.urgency_weights = model.urgency_._weights()
+
+    def predict_proba(self, Z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Category, multilabel, urgency and route probabilities for a feature matrix."""
+        logits = np.asarray(Z @ self.weights) + self.bias
+        s = self.slices
+        category = expit(-(self.a * logits[:, s[0]:s[1]] + self.b))
+        total = category.sum(axis=1, keepdims=True)
+        category = np.divide(category, total, out=np.full_like(category, 1 / category.shape[1]),
+                             where=total != 0)
+        category[(category > 1.0) & (category <= 1.0 + 1e-5)] = 1.0
+        multilabel = expit(logits[:, s[1]:s[2]])
+        urgency = softmax(logits[:, s[2]:s[3]], axis=1) * self.urgency_weights
+        urgency /= urgency.sum(axis=1, keepdims=True)
+        route = softmax(logits[:, s[3]:s[4]], axis=1)
+        return category, multilabel, urgency, route
