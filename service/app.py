@@ -15,6 +15,7 @@ from triage import Triager
 from triage.deadlines import Deadlines
 
 from .batching import MicroBatcher
+from .deps import Service
 from .errors import install_error_handlers
 from .metrics import Metrics
 from .middleware import RequestContext
@@ -35,15 +36,13 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.batcher.close()
+        app.state.service.batcher.close()
 
     app = FastAPI(title="triage", version="0.1.0", lifespan=lifespan,
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
-    app.state.settings = settings
     app.state.triager = triager
-    app.state.batcher = MicroBatcher(triager, max_texts=settings.batch_max_texts)
-    app.state.deadlines = Deadlines.load(settings.deadlines_path)
-    app.state.metrics = metrics
+    app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
+                                deadlines=Deadlines.load(settings.deadlines_path), metrics=metrics)
     app.state.started = time.monotonic()
     metrics.model.labels(triager.version).set(1)
     install_error_handlers(app)

@@ -1,4 +1,4 @@
-"""Dependencies the routes declare: the settings, the batcher, the metrics, the deadlines.
+"""Dependencies the routes declare: the service context (settings, batcher, deadlines, metrics).
 
 They are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,
 which costs a thread hand-off per dependency per request.
@@ -6,6 +6,7 @@ which costs a thread hand-off per dependency per request.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,26 +17,26 @@ from .batching import MicroBatcher
 from .metrics import Metrics
 from .settings import Settings
 
-__all__ = ["BatcherDep", "DeadlinesDep", "MetricsDep", "SettingsDep"]
+__all__ = ["MetricsDep", "Service", "ServiceDep"]
 
 
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+@dataclass(frozen=True)
+class Service:
+    """What the routes need, built once by create_app: one dependency instead of four."""
+
+    settings: Settings
+    batcher: MicroBatcher
+    deadlines: Deadlines
+    metrics: Metrics
 
 
-async def get_batcher(request: Request) -> MicroBatcher:
-    return request.app.state.batcher
+async def get_service(request: Request) -> Service:
+    return request.app.state.service
 
 
 async def get_metrics(request: Request) -> Metrics:
-    return request.app.state.metrics
+    return request.app.state.service.metrics
 
 
-async def get_deadlines(request: Request) -> Deadlines:
-    return request.app.state.deadlines
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
+ServiceDep = Annotated[Service, Depends(get_service)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-DeadlinesDep = Annotated[Deadlines, Depends(get_deadlines)]

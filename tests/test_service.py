@@ -206,3 +206,13 @@ def test_settings_refuse_unsafe_values():
         Settings(max_text_chars=0)
     with pytest.raises(ValueError, match="max_body_bytes"):
         Settings(max_body_bytes=1 << 30)
+
+
+def test_responses_match_the_documented_models(client):
+    from service.schemas import TriageBatchPublic, TriagePublic
+
+    one = client.post("/v1/triage", json={"text": "小区停水两天了", "id": "m-1"})
+    assert TriagePublic.model_validate(one.json()).id == "m-1"
+    batch = client.post("/v1/triage/batch", json={"items": [{"text": "路灯不亮"}]})
+    assert TriageBatchPublic.model_validate(batch.json()).results[0].id is None
+    assert one.headers["content-type"] == "application/json"

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,8 @@ class TriageResult:
     model_version: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as a dict (shallow: the explanation is shared, not copied)."""
+        return dict(self.__dict__)
 
 
 class Triager:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from triage import TriageResult, mask_pii
 
-from ..deps import BatcherDep, DeadlinesDep, MetricsDep, SettingsDep
+from ..deps import Service, ServiceDep
 from ..errors import ApiError
 from ..schemas import ErrorPublic, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
 
@@ -20,43 +22,47 @@ _ERRORS = {413: {"model": ErrorPublic, "description": "Text or batch too large."
            422: {"model": ErrorPublic, "description": "Invalid request."}}
 
 
-def _public(result: TriageResult, caller_id: object, deadlines: DeadlinesDep, now: datetime) -> TriagePublic:
-    return TriagePublic(id=None if caller_id is None else str(caller_id), **result.as_dict(),
-                        deadline=deadlines.due(result.urgency, now).isoformat(timespec="seconds"))
+def _public(result: TriageResult, caller_id: object, service: Service, now: datetime) -> dict[str, Any]:
+    body = result.as_dict()
+    body["id"] = None if caller_id is None else str(caller_id)
+    body["deadline"] = service.deadlines.due(result.urgency, now).isoformat(timespec="seconds")
+    return body
 
 
-def _check_length(text: str, settings: SettingsDep, field: str) -> None:
-    if len(text) > settings.max_text_chars:
-        raise ApiError(413, f"{field}: longer than {settings.max_text_chars} characters",
-                       f"{field}：超过 {settings.max_text_chars} 个字符", fields=[field])
+def _json(body: dict[str, Any]) -> Response:
+    """Serialise once; the response model above documents the shape (tests check it)."""
+    return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+
+
+def _check_length(text: str, service: Service, field: str) -> None:
+    limit = service.settings.max_text_chars
+    if len(text) > limit:
+        raise ApiError(413, f"{field}: longer than {limit} characters", f"{field}：超过 {limit} 个字符", fields=[field])
 
 
 @router.post("/triage", response_model=TriagePublic, responses=_ERRORS)
-async def triage_one(body: TriageCreate, request: Request, settings: SettingsDep, batcher: BatcherDep,
-                     deadlines: DeadlinesDep, metrics: MetricsDep) -> TriagePublic:
+async def triage_one(body: TriageCreate, request: Request, service: ServiceDep) -> Response:
     """Triage one complaint: category, urgency, responsible party, deadline and explanation."""
-    _check_length(body.text, settings, "text")
-    now = datetime.now(ZoneInfo(settings.timezone))
-    [result] = await batcher.triage([body.text])
-    metrics.predictions.labels(result.category, result.urgency, result.route).inc()
+    _check_length(body.text, service, "text")
+    now = datetime.now(ZoneInfo(service.settings.timezone))
+    [result] = await service.batcher.triage([body.text])
+    service.metrics.predictions.labels(result.category, result.urgency, result.route).inc()
     request.scope["state"]["log"] = {"text": mask_pii(body.text[:200]), "category": result.category,
                                      "urgency": result.urgency, "route": result.route}
-    return _public(result, body.id, deadlines, now)
+    return _json(_public(result, body.id, service, now))
 
 
 @router.post("/triage/batch", response_model=TriageBatchPublic, responses=_ERRORS)
-async def triage_batch(body: TriageBatchCreate, request: Request, settings: SettingsDep, batcher: BatcherDep,
-                       deadlines: DeadlinesDep, metrics: MetricsDep) -> TriageBatchPublic:
+async def triage_batch(body: TriageBatchCreate, request: Request, service: ServiceDep) -> Response:
     """Triage up to 1,000 complaints in one call; results come back in the same order."""
-    if len(body.items) > settings.max_batch_items:
-        raise ApiError(413, f"items: more than {settings.max_batch_items}",
-                       f"items：超过 {settings.max_batch_items} 条", fields=["items"])
+    limit = service.settings.max_batch_items
+    if len(body.items) > limit:
+        raise ApiError(413, f"items: more than {limit}", f"items：超过 {limit} 条", fields=["items"])
     for i, item in enumerate(body.items):
-        _check_length(item.text, settings, f"items.{i}.text")
-    now = datetime.now(ZoneInfo(settings.timezone))
-    results = await batcher.triage([item.text for item in body.items])
+        _check_length(item.text, service, f"items.{i}.text")
+    now = datetime.now(ZoneInfo(service.settings.timezone))
+    results = await service.batcher.triage([item.text for item in body.items])
     for r in results:
-        metrics.predictions.labels(r.category, r.urgency, r.route).inc()
+        service.metrics.predictions.labels(r.category, r.urgency, r.route).inc()
     request.scope["state"]["log"] = {"items": len(results)}
-    return TriageBatchPublic(results=[_public(r, item.id, deadlines, now)
-                                      for r, item in zip(results, body.items, strict=True)])
+    return _json({"results": [_public(r, item.id, service, now) for r, item in zip(results, body.items, strict=True)]})
