@@ -7,6 +7,7 @@ Commands that need the training pipeline or the service import them inside.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -68,6 +69,8 @@ def tag(
     encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected, UTF-8 or GBK).")] = None,
     errors: Annotated[Path | None, typer.Option(help="Where bad rows go (default: OUTPUT.errors.jsonl).")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per vectorised batch.")] = 512,
+    jobs: Annotated[int | None, typer.Option("-j", "--jobs", min=1,
+                                             help="Worker processes (default: every core).")] = None,
     models: ModelsDir = None,
 ) -> None:
     """Tag every row of a file with category, categories, urgency, route and confidence.
@@ -91,7 +94,7 @@ def tag(
         try:
             summary = tag_file(triager, source, output, text_column=text_column, id_column=id_column,
                                encoding=encoding, errors_path=errors, batch_size=batch_size,
-                               progress=bar.update if bar else None)
+                               jobs=jobs or os.cpu_count() or 1, progress=bar.update if bar else None)
         finally:
             if bar:
                 bar.close()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from .io import OUTPUT_FIELDS, Record, open_writer, read_records
 from .triager import Triager
@@ -40,45 +44,76 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
+_WORKER_TRIAGER: Triager | None = None  # set in the parent before worker processes fork
+
+
+def _labels(texts: list[str]) -> list[dict[str, Any]]:
+    """The output fields for a chunk of texts (small and picklable, so workers can return them)."""
+    assert _WORKER_TRIAGER is not None
+    return [{f: getattr(r, f) for f in OUTPUT_FIELDS} for r in _WORKER_TRIAGER.triage_many(texts)]
+
+
 def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_column: str = "text",
              id_column: str | None = "id", encoding: str | None = None, errors_path: str | Path | None = None,
-             batch_size: int = 512, progress: Callable[[int], None] | None = None) -> TagSummary:
+             batch_size: int = 512, jobs: int = 1, progress: Callable[[int], None] | None = None) -> TagSummary:
     """Tag every row of ``source`` into ``output``; rows that cannot be tagged go to the errors file.
 
-    The errors file holds the line number, the id (when there is one) and the reason, never the text.
+    With ``jobs`` > 1, chunks are triaged by that many forked worker processes (sharing the
+    loaded model) while this process reads and writes; at most two chunks per worker are in
+    flight, so memory stays constant, and rows are written in input order, exactly as with
+    ``jobs=1``. The errors file holds the line number, the id (when there is one) and the
+    reason, never the text.
     """
+    global _WORKER_TRIAGER
     started = time.perf_counter()
     errors_path = Path(errors_path) if errors_path else errors_path_for(output)
-    rows = tagged = errors = 0
+    counts = {"rows": 0, "tagged": 0, "errors": 0}
     stream, writer = open_writer(output)
-    error_stream = None
+    error_stream: list = []
+
+    def write(chunk: list[Record], labels: list[dict[str, Any]]) -> None:
+        by_line = dict(zip((r.line for r in chunk if r.text is not None), labels, strict=True))
+        for record in chunk:
+            counts["rows"] += 1
+            label = by_line.get(record.line)
+            if label is None:
+                if not error_stream:
+                    error_stream.append(open(errors_path, "w", encoding="utf-8"))  # noqa: SIM115
+                error = {"line": record.line, "reason": record.problem}
+                if id_column and id_column in record.row:
+                    error["id"] = record.row[id_column]
+                error_stream[0].write(json.dumps(error, ensure_ascii=False, default=str) + "\n")
+                counts["errors"] += 1
+                continue
+            writer.write({**record.row, **label})
+            counts["tagged"] += 1
+        if progress:
+            progress(len(chunk))
+
+    def texts_of(chunk: list[Record]) -> list[str]:
+        return [r.text for r in chunk if r.text is not None]
+
+    chunks = _chunks(read_records(source, text_column=text_column, encoding=encoding), batch_size)
+    _WORKER_TRIAGER = triager
     try:
-        for chunk in _chunks(read_records(source, text_column=text_column, encoding=encoding), batch_size):
-            good = [r for r in chunk if r.text is not None]
-            results = triager.triage_many([r.text for r in good]) if good else []
-            by_line = dict(zip((r.line for r in good), results, strict=True))
-            for record in chunk:
-                rows += 1
-                result = by_line.get(record.line)
-                if result is None:
-                    if error_stream is None:
-                        error_stream = open(errors_path, "w", encoding="utf-8")  # noqa: SIM115
-                    error = {"line": record.line, "reason": record.problem}
-                    if id_column and id_column in record.row:
-                        error["id"] = record.row[id_column]
-                    error_stream.write(json.dumps(error, ensure_ascii=False, default=str) + "\n")
-                    errors += 1
-                    continue
-                out = dict(record.row)
-                values = result.as_dict()
-                out.update({f: values[f] for f in OUTPUT_FIELDS})
-                writer.write(out)
-                tagged += 1
-            if progress:
-                progress(len(chunk))
+        if jobs <= 1:
+            for chunk in chunks:
+                write(chunk, _labels(texts_of(chunk)))
+        else:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                pending: deque = deque()
+                for chunk in chunks:
+                    pending.append((chunk, pool.submit(_labels, texts_of(chunk))))
+                    if len(pending) >= 2 * jobs:
+                        done, future = pending.popleft()
+                        write(done, future.result())
+                while pending:
+                    done, future = pending.popleft()
+                    write(done, future.result())
     finally:
+        _WORKER_TRIAGER = None
         stream.close()
-        if error_stream is not None:
-            error_stream.close()
-    return TagSummary(rows=rows, tagged=tagged, errors=errors, seconds=time.perf_counter() - started,
-                      errors_path=errors_path if errors else None)
+        for f in error_stream:
+            f.close()
+    return TagSummary(rows=counts["rows"], tagged=counts["tagged"], errors=counts["errors"],
+                      seconds=time.perf_counter() - started, errors_path=errors_path if counts["errors"] else None)
