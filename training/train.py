@@ -78,8 +78,7 @@ def train(corpus_dir: str | Path | None = None, models_dir: str | Path | None = 
                    **{name: sha256_file(default_data_path(name)) for name in DATA_FILES}},
         "metrics": metrics,
     }
-    meta = save_model(model, models_dir / version, meta, card="")
-    (models_dir / version / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
+    meta = save_model(model, models_dir / version, meta, card=model_card)
     if make_active:
         activate(version, models_dir)
     log(f"saved {models_dir / version}{' (active)' if make_active else ''}")

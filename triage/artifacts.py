@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -111,8 +112,9 @@ def read_meta(folder: str | Path) -> dict[str, Any]:
     return meta
 
 
-def save_model(model: object, folder: str | Path, meta: dict[str, Any], card: str) -> dict[str, Any]:
-    """Write model, meta.json (with the model file's sha256 and library versions) and card."""
+def save_model(model: object, folder: str | Path, meta: dict[str, Any],
+               card: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+    """Write model, meta.json (with the model file's sha256 and library versions) and the card made from it."""
     import joblib
 
     folder = Path(folder)
@@ -120,7 +122,7 @@ def save_model(model: object, folder: str | Path, meta: dict[str, Any], card: st
     joblib.dump(model, folder / MODEL_FILE, compress=3)
     meta = {**meta, "sha256": sha256_file(folder / MODEL_FILE), "libraries": library_versions()}
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (folder / CARD_FILE).write_text(card, encoding="utf-8")
+    (folder / CARD_FILE).write_text(card(meta), encoding="utf-8")
     return meta
 
 

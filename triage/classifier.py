@@ -88,18 +88,19 @@ class RecallWeightedClassifier(ClassifierMixin, BaseEstimator):
         k = int(np.ceil(self.target_recall * len(needed))) - 1
         return float(np.clip(needed[max(k, 0)] * (1 + 1e-6), 1.0, self.max_weight))
 
-    def _weights(self) -> np.ndarray:
+    def class_weights(self) -> np.ndarray:
+        """The weight on each class's probability (``weight_`` on the critical class, 1 elsewhere)."""
         w = np.ones(len(self.classes_))
         w[self.critical_index_] = self.weight_
         return w
 
     def _argmax(self, proba: np.ndarray) -> np.ndarray:
-        return (proba * self._weights()).argmax(axis=1)
+        return (proba * self.class_weights()).argmax(axis=1)
 
     def predict_proba(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=True, reset=False)
-        weighted = self.estimator_.predict_proba(X) * self._weights()
+        weighted = self.estimator_.predict_proba(X) * self.class_weights()
         return weighted / weighted.sum(axis=1, keepdims=True)
 
     def predict(self, X):

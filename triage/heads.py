@@ -43,7 +43,7 @@ class LinearHeads:
         self.slices = np.cumsum([0, *sizes])
         self.a = np.array([c.a_ for c in calibrated.calibrators])
         self.b = np.array([c.b_ for c in calibrated.calibrators])
-        self.urgency_weights = model.urgency_._weights()
+        self.urgency_weights = model.urgency_.class_weights()
 
     def predict_proba(self, Z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Category, multilabel, urgency and route probabilities for a feature matrix."""

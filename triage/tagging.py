@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .io import OUTPUT_FIELDS, Record, open_writer, read_records
 from .triager import Triager
@@ -67,26 +67,27 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
     global _WORKER_TRIAGER
     started = time.perf_counter()
     errors_path = Path(errors_path) if errors_path else errors_path_for(output)
-    counts = {"rows": 0, "tagged": 0, "errors": 0}
+    rows = tagged = errors = 0
     stream, writer = open_writer(output)
-    error_stream: list = []
+    error_stream: IO[str] | None = None  # opened on the first bad row only
 
     def write(chunk: list[Record], labels: list[dict[str, Any]]) -> None:
+        nonlocal rows, tagged, errors, error_stream
         by_line = dict(zip((r.line for r in chunk if r.text is not None), labels, strict=True))
         for record in chunk:
-            counts["rows"] += 1
+            rows += 1
             label = by_line.get(record.line)
-            if label is None:
-                if not error_stream:
-                    error_stream.append(open(errors_path, "w", encoding="utf-8"))  # noqa: SIM115
-                error = {"line": record.line, "reason": record.problem}
-                if id_column and id_column in record.row:
-                    error["id"] = record.row[id_column]
-                error_stream[0].write(json.dumps(error, ensure_ascii=False, default=str) + "\n")
-                counts["errors"] += 1
+            if label is not None:
+                writer.write({**record.row, **label})
+                tagged += 1
                 continue
-            writer.write({**record.row, **label})
-            counts["tagged"] += 1
+            if error_stream is None:
+                error_stream = open(errors_path, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+            error = {"line": record.line, "reason": record.problem}
+            if id_column and id_column in record.row:
+                error["id"] = record.row[id_column]
+            error_stream.write(json.dumps(error, ensure_ascii=False, default=str) + "\n")
+            errors += 1
         if progress:
             progress(len(chunk))
 
@@ -113,7 +114,7 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
     finally:
         _WORKER_TRIAGER = None
         stream.close()
-        for f in error_stream:
-            f.close()
-    return TagSummary(rows=counts["rows"], tagged=counts["tagged"], errors=counts["errors"],
-                      seconds=time.perf_counter() - started, errors_path=errors_path if counts["errors"] else None)
+        if error_stream is not None:
+            error_stream.close()
+    return TagSummary(rows=rows, tagged=tagged, errors=errors, seconds=time.perf_counter() - started,
+                      errors_path=errors_path if errors else None)
