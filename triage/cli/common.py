@@ -1,0 +1,31 @@
+"""What every command shares: the Typer apps, the error exit and the models-folder option."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, help="Triage 12345 hotline complaints: category, urgency, responsible party.")
+corpus_app = typer.Typer(no_args_is_help=True, help="Check and maintain the training corpus.")
+models_app = typer.Typer(no_args_is_help=True, help="List model versions and switch the active one.")
+app.add_typer(corpus_app, name="corpus")
+app.add_typer(models_app, name="models")
+
+ModelsDir = Annotated[
+    Path | None, typer.Option("--models", help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error and exit with code 1."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def load_triager(models: Path | None, version: str | None = None):
+    """The Triager for a version (default: the active one) in a models folder."""
+    from ..triager import Triager
+
+    return Triager.load(version, models_dir=models)
