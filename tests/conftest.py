@@ -44,3 +44,32 @@ def small_models_dir(tmp_path_factory, corpus) -> Path:
     train(corpus_dir, folder, version="small", dev_path=FIXTURES / "none.jsonl", log=lambda m: None,
           params={"cv": 3})
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    from databases import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A migrated-from-empty database URL: each test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'triage.db'}"
+    from databases import reset
+
+    url = request.getfixturevalue("postgres_url")
+    reset(url)
+    return url
+
+
+@pytest.fixture
+def store(database_url):
+    from triage.store import Store
+
+    s = Store.open(database_url)
+    yield s
+    s.close()

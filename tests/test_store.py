@@ -1,0 +1,106 @@
+"""The store, on SQLite and on a real PostgreSQL server: tickets, append-only corrections, queue, keys, jobs."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.store import NotFound, Store
+
+
+def result(category="water", confidence=0.9, runner_up=0.05, urgency="high", route="water_utility"):
+    """A triage result as the service stores it (only the fields the store reads)."""
+    return {"model_version": "v1", "category": category, "categories": [category], "urgency": urgency,
+            "route": route, "confidence": confidence, "needs_review": confidence < 0.8,
+            "explanation": {"category": {"top": [[category, confidence], ["other", runner_up]]}}}
+
+
+def test_ticket_keeps_every_prediction_and_the_whole_correction_history(store: Store):
+    store.save_triaged([{"id": "t1", "text": "小区停水了", "channel": "phone"}], [result()])
+    store.save_triaged([{"id": "t1", "text": "ignored: the first text stays"}], [result(confidence=0.95)])
+    store.add_correction("t1", annotator="wang", category="drainage", note="其实是下水道")
+    store.add_correction("t1", annotator="li", route="drainage_authority")
+
+    ticket = store.ticket("t1")
+    assert ticket["text"] == "小区停水了" and ticket["channel"] == "phone"
+    assert [p["confidence"] for p in ticket["predictions"]] == [0.9, 0.95]
+    assert [c["changes"] for c in ticket["corrections"]] == [
+        {"category": {"from": "water", "to": "drainage"}},
+        {"route": {"from": "water_utility", "to": "drainage_authority"}},
+    ]
+    assert [c["annotator"] for c in ticket["corrections"]] == ["wang", "li"]
+    assert ticket["labels"] == {"category": "drainage", "urgency": "high", "route": "drainage_authority"}
+
+
+def test_corrections_are_checked_against_the_label_codes(store: Store):
+    store.save_triaged([{"id": "t1", "text": "路灯不亮"}], [result("lighting")])
+    with pytest.raises(ValueError, match="category 'heating' is not one of"):
+        store.add_correction("t1", annotator="wang", category="heating")
+    with pytest.raises(ValueError, match="at least one"):
+        store.add_correction("t1", annotator="wang", note="no labels")
+    with pytest.raises(NotFound):
+        store.add_correction("missing", annotator="wang", urgency="high")
+    assert store.ticket("t1")["corrections"] == []
+
+
+def test_review_queue_is_least_confident_first_ties_by_closest_top_two_and_skips_reviewed(store: Store):
+    tickets = [{"id": f"t{i}", "text": f"投诉{i}"} for i in range(4)]
+    store.save_triaged(tickets, [result(confidence=0.9), result(confidence=0.5, runner_up=0.1),
+                                 result(confidence=0.5, runner_up=0.45), result(confidence=0.6)])
+    assert [t["id"] for t in store.review_queue()] == ["t2", "t1", "t3", "t0"]
+    store.add_correction("t2", annotator="wang", category="other")
+    assert [t["id"] for t in store.review_queue(limit=2)] == ["t1", "t3"]
+
+
+def test_corrected_labels_fold_every_correction_latest_wins(store: Store):
+    store.save_triaged([{"id": "a", "text": "有煤气味"}, {"id": "b", "text": "路灯坏了"}],
+                       [result("gas", urgency="high", route="gas_utility"), result("lighting")])
+    store.add_correction("a", annotator="wang", urgency="normal")
+    store.add_correction("a", annotator="li", urgency="emergency")
+    (row,) = store.corrected_labels()
+    assert (row["id"], row["category"], row["urgency"], row["route"], row["annotator"]) == (
+        "a", "gas", "emergency", "gas_utility", "li")
+
+
+def test_counts_use_the_labels_in_force(store: Store):
+    store.save_triaged([{"id": "a", "text": "x"}, {"id": "b", "text": "y"}], [result("water"), result("water")])
+    store.add_correction("b", annotator="wang", category="drainage")
+    assert store.counts(7)["category"] == {"water": 1, "drainage": 1}
+
+
+def test_api_keys_are_stored_hashed_and_can_be_revoked(store: Store):
+    key = store.create_key("intake-system", "intake")
+    assert store.key_role(key) == ("intake-system", "intake")
+    assert store.key_role(key + "x") is None
+    (listed,) = store.list_keys()
+    assert key not in str(listed) and listed["prefix"] == key[:8]
+    store.revoke_key(listed["id"])
+    assert store.key_role(key) is None
+    with pytest.raises(ValueError, match="role"):
+        store.create_key("x", "root")
+
+
+def test_retraining_jobs_record_progress_and_finish_time(store: Store):
+    job = store.create_job("admin", active_version="v1")
+    store.update_job(job, status="running", progress="training")
+    assert store.job(job)["finished_at"] is None
+    store.update_job(job, status="rejected", progress="done", report={"reasons": ["macro-F1 dropped"]})
+    done = store.job(job)
+    assert done["status"] == "rejected" and done["finished_at"] and done["report"]["reasons"]
+    with pytest.raises(NotFound):
+        store.job(job + 1)
+
+
+def test_reopening_an_existing_database_keeps_its_data(database_url):
+    first = Store.open(database_url)
+    first.save_triaged([{"id": "t1", "text": "x"}], [result()])
+    first.close()
+    again = Store.open(database_url)
+    assert again.ticket("t1")["text"] == "x"
+    again.close()
+
+
+def test_a_bad_database_url_is_a_clear_error():
+    from triage.store import StoreError
+
+    with pytest.raises(StoreError, match="unsupported database 'mysql'"):
+        Store.open("mysql://u@h/db")

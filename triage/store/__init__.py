@@ -1,0 +1,11 @@
+"""The store of tickets, predictions, corrections, API keys and retraining jobs (SQLAlchemy 2).
+
+Imported only by what needs a database (the service, ``triage keys``, retraining):
+``import triage`` does not pull it in.
+"""
+
+from .database import DEFAULT_URL, StoreError, make_engine, migrate
+from .keys import ROLES, role_allows
+from .store import NotFound, Store
+
+__all__ = ["DEFAULT_URL", "ROLES", "NotFound", "Store", "StoreError", "make_engine", "migrate", "role_allows"]

@@ -1,0 +1,30 @@
+"""API keys: random tokens shown once, stored only as a SHA-256 hash, each with one role.
+
+Roles nest: ``intake`` may triage; ``staff`` may also review and correct; ``admin`` may also
+retrain, activate model versions and export unmasked texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+__all__ = ["ROLES", "generate_key", "hash_key", "role_allows"]
+
+ROLES = ("intake", "staff", "admin")
+PREFIX = "trg_"
+
+
+def generate_key() -> str:
+    """A new key: 43 URL-safe random characters after a fixed prefix (256 bits of entropy)."""
+    return PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    """The stored form. Keys are long random tokens, so a fast hash cannot be brute-forced."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def role_allows(role: str, needed: str) -> bool:
+    """Whether a key of ``role`` may do what needs ``needed``."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)

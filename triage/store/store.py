@@ -1,0 +1,258 @@
+"""Reading and writing the store. Every method is one transaction and returns plain dicts.
+
+A ticket's labels in force are its latest prediction with every correction applied in order
+(each correction sets only the fields it names), so the latest correction of a field wins.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import sessionmaker
+
+from ..labels import CATEGORIES, ROUTES, URGENCIES
+from .database import DEFAULT_URL, StoreError, make_engine, migrate
+from .keys import ROLES, generate_key, hash_key
+from .tables import ApiKey, Correction, Prediction, RetrainJob, Ticket, utcnow
+
+__all__ = ["LABEL_FIELDS", "NotFound", "Store"]
+
+LABEL_FIELDS = ("category", "urgency", "route")
+_CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
+
+
+class NotFound(StoreError):
+    """No such ticket, key or job."""
+
+
+def _utc(moment: datetime | None) -> str | None:
+    """ISO text in UTC (SQLite hands back naive datetimes; they were written in UTC)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+
+
+def _prediction(p: Prediction) -> dict[str, Any]:
+    return {"model_version": p.model_version, "category": p.category, "categories": p.categories,
+            "urgency": p.urgency, "route": p.route, "confidence": p.confidence, "margin": p.margin,
+            "needs_review": p.needs_review, "explanation": p.explanation, "created_at": _utc(p.created_at)}
+
+
+def _correction(c: Correction) -> dict[str, Any]:
+    changed = {f: getattr(c, f) for f in LABEL_FIELDS if getattr(c, f) is not None}
+    return {"id": c.id, "changes": {f: {"from": c.previous.get(f), "to": v} for f, v in changed.items()},
+            "annotator": c.annotator, "note": c.note, "created_at": _utc(c.created_at)}
+
+
+def _apply(labels: dict[str, Any], correction: Correction) -> dict[str, Any]:
+    return {**labels, **{f: getattr(correction, f) for f in LABEL_FIELDS if getattr(correction, f) is not None}}
+
+
+class Store:
+    """The store behind one engine. ``Store.open(url)`` also brings the schema up to date."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        engine = make_engine(url or DEFAULT_URL)
+        migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # tickets and predictions
+
+    def save_triaged(self, tickets: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]]) -> None:
+        """Store tickets (``id``, ``text``, ``channel``) with their triage results, one transaction.
+
+        A ticket id seen before keeps its text and gains one more prediction.
+        """
+        with self._session.begin() as s:
+            ids = [t["id"] for t in tickets]
+            known = set(s.scalars(select(Ticket.id).where(Ticket.id.in_(ids)))) if ids else set()
+            for ticket in tickets:
+                if ticket["id"] not in known:
+                    s.add(Ticket(id=ticket["id"], text=ticket["text"], channel=ticket.get("channel")))
+                    known.add(ticket["id"])
+            s.flush()
+            for ticket, r in zip(tickets, results, strict=True):
+                top = r["explanation"]["category"]["top"]
+                margin = top[0][1] - top[1][1] if len(top) > 1 else top[0][1]
+                s.add(Prediction(ticket_id=ticket["id"], model_version=r["model_version"], category=r["category"],
+                                 categories=r["categories"], urgency=r["urgency"], route=r["route"],
+                                 confidence=r["confidence"], margin=round(margin, 4),
+                                 needs_review=r["needs_review"], explanation=r["explanation"]))
+
+    def ticket(self, ticket_id: str) -> dict[str, Any]:
+        """The ticket, every prediction, the full correction history and the labels in force."""
+        with self._session() as s:
+            ticket = s.get(Ticket, ticket_id)
+            if ticket is None:
+                raise NotFound(f"no ticket {ticket_id!r}")
+            predictions = s.scalars(select(Prediction).where(Prediction.ticket_id == ticket_id)
+                                    .order_by(Prediction.id)).all()
+            corrections = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
+                                    .order_by(Correction.id)).all()
+            labels = self._labels(predictions[-1] if predictions else None, corrections)
+            return {"id": ticket.id, "text": ticket.text, "channel": ticket.channel,
+                    "received_at": _utc(ticket.received_at), "labels": labels,
+                    "predictions": [_prediction(p) for p in predictions],
+                    "corrections": [_correction(c) for c in corrections]}
+
+    @staticmethod
+    def _labels(prediction: Prediction | None, corrections: Sequence[Correction]) -> dict[str, Any]:
+        labels: dict[str, Any] = {f: getattr(prediction, f) if prediction else None for f in LABEL_FIELDS}
+        for correction in corrections:
+            labels = _apply(labels, correction)
+        return labels
+
+    # corrections
+
+    def add_correction(self, ticket_id: str, *, annotator: str, category: str | None = None,
+                       urgency: str | None = None, route: str | None = None, note: str | None = None) -> dict[str, Any]:
+        """Append a correction; ``previous`` records the labels it replaces. Codes are checked here too."""
+        new = {"category": category, "urgency": urgency, "route": route}
+        for field, value in new.items():
+            if value is not None and value not in _CODES[field]:
+                raise ValueError(f"{field} {value!r} is not one of {', '.join(_CODES[field])}")
+        if all(v is None for v in new.values()):
+            raise ValueError("a correction names at least one of category, urgency, route")
+        with self._session.begin() as s:
+            # the row lock makes concurrent corrections of one ticket take turns (PostgreSQL; SQLite locks the file)
+            if s.scalar(select(Ticket.id).where(Ticket.id == ticket_id).with_for_update()) is None:
+                raise NotFound(f"no ticket {ticket_id!r}")
+            latest = s.scalars(select(Prediction).where(Prediction.ticket_id == ticket_id)
+                               .order_by(Prediction.id.desc()).limit(1)).first()
+            history = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
+                                .order_by(Correction.id)).all()
+            correction = Correction(ticket_id=ticket_id, annotator=annotator, note=note,
+                                    previous=self._labels(latest, history), **new)
+            s.add(correction)
+            s.flush()
+            return _correction(correction)
+
+    def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Stored tickets nobody has corrected yet, least confident first, then closest top two."""
+        with self._session() as s:
+            latest = (select(func.max(Prediction.id).label("pid"))
+                      .group_by(Prediction.ticket_id).subquery())
+            reviewed = select(Correction.ticket_id)
+            rows = s.execute(
+                select(Ticket, Prediction).join(Prediction, Prediction.ticket_id == Ticket.id)
+                .join(latest, latest.c.pid == Prediction.id)
+                .where(Ticket.id.not_in(reviewed))
+                .order_by(Prediction.confidence, Prediction.margin, Ticket.received_at, Ticket.id).limit(limit)).all()
+            return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": _utc(t.received_at),
+                     "prediction": _prediction(p)} for t, p in rows]
+
+    def corrected_labels(self) -> Iterator[dict[str, Any]]:
+        """The labels in force for every corrected ticket, with its text (for export and retraining)."""
+        with self._session() as s:
+            ids = s.scalars(select(Correction.ticket_id).distinct().order_by(Correction.ticket_id)).all()
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(chunk)))}
+                latest: dict[str, Prediction] = {}
+                for p in s.scalars(select(Prediction).where(Prediction.ticket_id.in_(chunk)).order_by(Prediction.id)):
+                    latest[p.ticket_id] = p
+                history: dict[str, list[Correction]] = {}
+                for c in s.scalars(select(Correction).where(Correction.ticket_id.in_(chunk)).order_by(Correction.id)):
+                    history.setdefault(c.ticket_id, []).append(c)
+                for ticket_id in chunk:
+                    t, corrections = tickets[ticket_id], history[ticket_id]
+                    labels = self._labels(latest.get(ticket_id), corrections)
+                    predicted = latest.get(ticket_id)
+                    categories = [labels["category"]] + [c for c in (predicted.categories if predicted else [])
+                                                          if c != labels["category"]]
+                    yield {"id": t.id, "text": t.text, **labels, "categories": categories,
+                           "annotator": corrections[-1].annotator, "corrected_at": _utc(corrections[-1].created_at)}
+
+    def counts(self, days: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
+        """Tickets received in the last ``days`` days by category, urgency and route (labels in force)."""
+        since = (now or utcnow()) - timedelta(days=days)
+        out: dict[str, Counter[str]] = {f: Counter() for f in LABEL_FIELDS}
+        with self._session() as s:
+            latest = (select(func.max(Prediction.id).label("pid")).join(Ticket, Ticket.id == Prediction.ticket_id)
+                      .where(Ticket.received_at >= since).group_by(Prediction.ticket_id).subquery())
+            for field in LABEL_FIELDS:
+                column = getattr(Prediction, field)
+                for value, n in s.execute(select(column, func.count()).join(latest, latest.c.pid == Prediction.id)
+                                          .group_by(column)):
+                    out[field][value] += n
+            corrected = s.scalars(select(Correction.ticket_id).join(Ticket, Ticket.id == Correction.ticket_id)
+                                  .where(Ticket.received_at >= since).distinct()).all()
+        for ticket_id in corrected:  # few: move each corrected ticket from its predicted to its corrected labels
+            ticket = self.ticket(ticket_id)
+            if ticket["predictions"]:
+                predicted, labels = ticket["predictions"][-1], ticket["labels"]
+                for field in LABEL_FIELDS:
+                    out[field][predicted[field]] -= 1
+                    out[field][labels[field]] += 1
+        return {f: {k: v for k, v in c.most_common() if v > 0} for f, c in out.items()}
+
+    # API keys
+
+    def create_key(self, name: str, role: str) -> str:
+        """A new key for ``role``; the key is returned once and only its hash is kept."""
+        if role not in ROLES:
+            raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        key = generate_key()
+        with self._session.begin() as s:
+            s.add(ApiKey(name=name, role=role, prefix=key[:8], key_hash=hash_key(key)))
+        return key
+
+    def key_role(self, key: str) -> tuple[str, str] | None:
+        """(name, role) of a live key, or None for an unknown or revoked one."""
+        with self._session() as s:
+            row = s.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))).first()
+            return (row.name, row.role) if row else None
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        with self._session() as s:
+            return [{"id": k.id, "name": k.name, "role": k.role, "prefix": k.prefix, "created_at": _utc(k.created_at),
+                     "revoked_at": _utc(k.revoked_at)} for k in s.scalars(select(ApiKey).order_by(ApiKey.id))]
+
+    def revoke_key(self, key_id: int) -> None:
+        with self._session.begin() as s:
+            row = s.get(ApiKey, key_id)
+            if row is None:
+                raise NotFound(f"no API key {key_id}")
+            row.revoked_at = row.revoked_at or utcnow()
+
+    # retraining jobs
+
+    def create_job(self, requested_by: str, active_version: str | None) -> int:
+        with self._session.begin() as s:
+            job = RetrainJob(requested_by=requested_by, status="queued", progress="queued",
+                             active_version=active_version)
+            s.add(job)
+            s.flush()
+            return job.id
+
+    def update_job(self, job_id: int, **fields: Any) -> None:
+        """Set job fields (status, progress, candidate_version, report); a final status stamps the time."""
+        with self._session.begin() as s:
+            job = s.get(RetrainJob, job_id)
+            if job is None:
+                raise NotFound(f"no retraining job {job_id}")
+            for name, value in fields.items():
+                setattr(job, name, value)
+            if fields.get("status") in ("promoted", "rejected", "failed"):
+                job.finished_at = utcnow()
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        with self._session() as s:
+            job = s.get(RetrainJob, job_id)
+            if job is None:
+                raise NotFound(f"no retraining job {job_id}")
+            return {"id": job.id, "status": job.status, "progress": job.progress, "requested_by": job.requested_by,
+                    "active_version": job.active_version, "candidate_version": job.candidate_version,
+                    "report": job.report, "created_at": _utc(job.created_at), "finished_at": _utc(job.finished_at)}
