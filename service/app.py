@@ -13,21 +13,26 @@ from fastapi import FastAPI
 
 from triage import Triager
 from triage.deadlines import Deadlines
+from triage.store import Store
 
+from .auth import KeyCache
 from .batching import MicroBatcher
 from .deps import Service
 from .errors import install_error_handlers
+from .hot_swap import ModelWatcher
 from .metrics import Metrics
 from .middleware import RequestContext
-from .routes import health, triage
+from .routes import health, models, tickets, triage
 from .settings import Settings
 
 __all__ = ["create_app", "create_app_from_env"]
 
 
-def create_app(settings: Settings | None = None, *, triager: Triager | None = None) -> FastAPI:
-    """Build the service: load and validate the model, policy and deadlines, wire the routes."""
+def create_app(settings: Settings | None = None, *, triager: Triager | None = None,
+               store: Store | None = None) -> FastAPI:
+    """Build the service: load and validate the model, policy and deadlines, open the store, wire the routes."""
     settings = settings or Settings()
+    store = store or Store.open(settings.database_url)
     triager = triager or Triager.load(settings.model_version, models_dir=settings.models_dir)
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
     gc.freeze()  # the model's objects live as long as the process: keep them out of GC passes
@@ -35,18 +40,28 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watcher = None
+        if settings.model_poll_seconds and not settings.model_version:
+            watcher = ModelWatcher(app, settings.models_dir, settings.model_poll_seconds)
+            watcher.start()
         yield
+        if watcher:
+            watcher.stop()
         app.state.service.batcher.close()
+        store.close()
 
     app = FastAPI(title="triage", version="0.1.0", lifespan=lifespan,
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
     app.state.triager = triager
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
-                                deadlines=Deadlines.load(settings.deadlines_path), metrics=metrics)
+                                deadlines=Deadlines.load(settings.deadlines_path), metrics=metrics,
+                                store=store, keys=KeyCache(settings.key_cache_seconds))
     app.state.started = time.monotonic()
     metrics.model.labels(triager.version).set(1)
     install_error_handlers(app)
     app.include_router(triage.router)
+    app.include_router(tickets.router)
+    app.include_router(models.router)
     app.include_router(health.router)
     if settings.noop_route:
         app.include_router(health.noop_router)

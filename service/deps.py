@@ -1,4 +1,4 @@
-"""Dependencies the routes declare: the service context (settings, batcher, deadlines, metrics).
+"""Dependencies the routes declare: the service context (settings, batcher, deadlines, metrics, store).
 
 They are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,
 which costs a thread hand-off per dependency per request.
@@ -12,7 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from triage.deadlines import Deadlines
+from triage.store import Store
 
+from .auth import KeyCache
 from .batching import MicroBatcher
 from .metrics import Metrics
 from .settings import Settings
@@ -28,6 +30,8 @@ class Service:
     batcher: MicroBatcher
     deadlines: Deadlines
     metrics: Metrics
+    store: Store
+    keys: KeyCache
 
 
 async def get_service(request: Request) -> Service:

@@ -1,7 +1,7 @@
 """Per-request plumbing as one pure ASGI middleware (no per-request task overhead).
 
 - gives every request an id (from X-Request-ID when the caller sends a sane one) and echoes it;
-- refuses request bodies over the limit (413) and POST bodies that are not JSON (415);
+- refuses request bodies over the limit (413) and API request bodies that are not JSON (415);
 - counts the request and its latency for /metrics;
 - writes one JSON log line, with any text only in masked form.
 """
@@ -73,6 +73,9 @@ class RequestContext:
         if length and length.isdigit() and int(length) > self.max_body_bytes:
             return self._replier(413, request_id, "too_large",
                                  f"The request body is over {self.max_body_bytes} bytes.", "请求体过大。")
+        has_body = (length and length != "0") or "transfer-encoding" in headers
+        if not has_body or not scope["path"].startswith("/v1/"):  # the staff page posts forms
+            return None
         media = headers.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/json" and not media.endswith("+json"):
             return self._replier(415, request_id, "unsupported_media_type",

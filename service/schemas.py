@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 __all__ = ["BatchItem", "ErrorPublic", "HealthPublic", "TriageBatchCreate", "TriageBatchPublic", "TriageCreate",
            "TriagePublic"]
 
 _EXAMPLE = "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。"
+
+
+CallerId = Annotated[str, StringConstraints(max_length=128)] | int
 
 
 def _not_blank(value: str) -> str:
@@ -22,15 +25,18 @@ class TriageCreate(BaseModel):
     """One complaint. Unknown fields are ignored."""
 
     text: str = Field(description="The complaint, as recorded (up to 10,000 characters).", examples=[_EXAMPLE])
-    id: str | int | None = Field(None, description="The caller's own id for this complaint, echoed back.")
+    id: CallerId | None = Field(None, description="The caller's own id for this complaint (up to 128 characters), "
+                                "echoed back.")
     channel: str | None = Field(None, max_length=64, description="Where it came from: hotline, web, app …")
+    store: bool = Field(False, description="Keep the ticket and its prediction for staff review.")
 
     _check_text = field_validator("text")(_not_blank)
 
 
 class BatchItem(BaseModel):
     text: str = Field(description="The complaint.")
-    id: str | int | None = Field(None, description="The caller's own id, echoed back.")
+    id: CallerId | None = Field(None, description="The caller's own id, echoed back (the ticket id if stored).")
+    channel: str | None = Field(None, max_length=64, description="Where it came from.")
 
     _check_text = field_validator("text")(_not_blank)
 
@@ -39,6 +45,7 @@ class TriageBatchCreate(BaseModel):
     """Up to 1,000 complaints, answered in the same order."""
 
     items: list[BatchItem] = Field(min_length=1, description="The complaints (1 to 1,000).")
+    store: bool = Field(False, description="Keep the tickets and their predictions for staff review.")
 
 
 class TriagePublic(BaseModel):
@@ -48,7 +55,7 @@ class TriagePublic(BaseModel):
         "explanation": {"route": {"rules": ["R2-water-compound", "R7-no-manager"]}},
         "deadline": "2026-11-21T12:30:00+08:00", "model_version": "20261121-101500"}]})
 
-    id: str | None = Field(description="The caller's id, if one was sent.")
+    id: str | None = Field(description="The caller's id, if one was sent; the ticket id when stored.")
     category: str = Field(description="water, gas, drainage, parking, lighting or other.")
     categories: list[str] = Field(description="Every category the text raises, primary first.")
     urgency: str = Field(description="emergency, high or normal.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,4 +25,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(8 << 20, ge=1 << 10, le=64 << 20, description="Larger request bodies get 413.")
     batch_max_texts: int = Field(256, ge=1, le=4_096, description="Most texts one inference call takes.")
     log_requests: bool = Field(True, description="One JSON log line per request (texts masked).")
+    database_url: str = Field("sqlite:///triage.db", description="The store: sqlite:///FILE or postgresql+psycopg://…")
+    store_all: bool = Field(False, description="Store every triaged ticket, not only those posted with store=true.")
+    open_intake: Literal["local", "always", "never"] = Field(
+        "local", description="Who may triage without a key: callers on 127.0.0.1/::1 (local), anyone, or no one.")
+    key_cache_seconds: float = Field(30.0, ge=0, le=3600, description="How long a checked API key is trusted.")
+    model_poll_seconds: float = Field(2.0, ge=0, le=60, description="How often workers look for a newly "
+                                      "activated model (0: never; a pinned model_version is never swapped).")
+    corpus_dir: Path | None = Field(None, description="Corpus for retraining; default: training/corpus.")
     noop_route: bool = Field(False, description="Expose POST /v1/noop, the benchmark's baseline.")

@@ -46,6 +46,13 @@ def small_models_dir(tmp_path_factory, corpus) -> Path:
     return folder
 
 
+def service_settings(folder: Path, **overrides):
+    """Service settings for tests: a SQLite store in ``folder`` and intake open to the test client."""
+    from service.settings import Settings
+
+    return Settings(**{"database_url": f"sqlite:///{folder / 'triage.db'}", "open_intake": "always", **overrides})
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     from databases import postgres_server

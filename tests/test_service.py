@@ -9,6 +9,7 @@ from datetime import datetime
 
 import httpx
 import pytest
+from conftest import service_settings
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -16,8 +17,8 @@ from service.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def app(triager):
-    return create_app(Settings(noop_route=True), triager=triager)
+def app(triager, tmp_path_factory):
+    return create_app(service_settings(tmp_path_factory.mktemp("db"), noop_route=True), triager=triager)
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +144,8 @@ def test_a_5_mb_body(client):
                  413, "too_large")
 
 
-def test_a_body_over_the_byte_limit_is_refused_before_parsing(triager):
-    small = create_app(Settings(max_body_bytes=2048), triager=triager)
+def test_a_body_over_the_byte_limit_is_refused_before_parsing(triager, tmp_path):
+    small = create_app(service_settings(tmp_path, max_body_bytes=2048), triager=triager)
     with TestClient(small) as c:
         assert_error(c.post("/v1/triage", json={"text": "停" * 1000}), 413, "too_large")
 

@@ -12,7 +12,8 @@ def model_card(meta: dict[str, Any]) -> str:
         f"# triage model {meta['version']}",
         "",
         f"Trained {meta['created']} on {meta['training']['texts']} labeled complaints "
-        f"({meta['training']['corpus_texts']} in the corpus, {meta['training']['extra_texts']} from corrections) "
+        f"({meta['training'].get('corpus_texts', 0)} in the corpus, {meta['training'].get('extra_texts', 0)} "
+        f"from corrections) "
         f"in {meta['training']['seconds']} s.",
         "",
         "Predicts the category (water, gas, drainage, parking, lighting, other), every category a text raises, "

@@ -18,7 +18,7 @@ from .card import model_card
 from .data import corpus_sha256, default_dev_path, load_corpus, load_jsonl
 from .evaluate import score
 
-__all__ = ["DATA_FILES", "predict_rows", "train"]
+__all__ = ["DATA_FILES", "fit_and_save", "predict_rows", "train"]
 
 DATA_FILES = ("cues.yaml", "policy.yaml", "urgency_rules.yaml", "userdict.txt")
 
@@ -41,13 +41,23 @@ def train(corpus_dir: str | Path | None = None, models_dir: str | Path | None = 
 
     Returns the version name and its meta.json. The dev set is only scored, never trained on.
     """
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
-    started = time.perf_counter()
     rows = load_corpus(corpus_dir)
     train_rows = [r for r in rows if r["split"] == "train"] + list(extra_rows or [])
     heldout = [r for r in rows if r["split"] == "heldout"]
     log(f"corpus: {len(rows)} texts, training on {len(train_rows)}, holding out {len(heldout)}")
+    training = {"texts": len(train_rows), "corpus_texts": len(rows), "extra_texts": len(extra_rows or []),
+                "corpus_sha256": corpus_sha256(corpus_dir)}
+    return fit_and_save(train_rows, heldout, models_dir, dev_path=dev_path, version=version,
+                        make_active=make_active, params=params, training=training, log=log)
 
+
+def fit_and_save(train_rows: list[dict[str, Any]], heldout: list[dict[str, Any]],
+                 models_dir: str | Path | None = None, *, dev_path: str | Path | None = None,
+                 version: str | None = None, make_active: bool = True, params: dict[str, Any] | None = None,
+                 training: dict[str, Any] | None = None, log=print) -> tuple[str, dict[str, Any]]:
+    """Fit a model on ``train_rows``, score ``heldout`` (and the dev set, if there), save it, maybe activate it."""
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    started = time.perf_counter()
     model = TriageModel(**(params or {}))
     model.fit([normalize(r["text"]) for r in train_rows], train_rows)
     version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -72,9 +82,9 @@ def train(corpus_dir: str | Path | None = None, models_dir: str | Path | None = 
         "thresholds": {"review": model.review_threshold_, "secondary": model.secondary_threshold_,
                        "emergency_weight": model.urgency_.weight_},
         "review_out_of_fold": model.review_oof_,
-        "training": {"texts": len(train_rows), "corpus_texts": len(rows), "extra_texts": len(extra_rows or []),
-                     "seconds": round(time.perf_counter() - started, 1)},
-        "hashes": {"corpus": corpus_sha256(corpus_dir),
+        "training": {**{k: v for k, v in (training or {}).items() if k != "corpus_sha256"},
+                     "texts": len(train_rows), "seconds": round(time.perf_counter() - started, 1)},
+        "hashes": {"corpus": (training or {}).get("corpus_sha256"),
                    **{name: sha256_file(default_data_path(name)) for name in DATA_FILES}},
         "metrics": metrics,
     }

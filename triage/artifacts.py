@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import threading
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -94,7 +95,7 @@ def activate(version: str, models_dir: str | Path | None = None) -> None:
     """Make ``version`` the active model (atomically replaces the pointer)."""
     models_dir = Path(models_dir) if models_dir else default_models_dir()
     read_meta(models_dir / version)  # refuse to point at something that is not a model folder
-    tmp = models_dir / f".{ACTIVE_FILE}.tmp"
+    tmp = models_dir / f".{ACTIVE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
     tmp.write_text(version + "\n", encoding="utf-8")
     os.replace(tmp, models_dir / ACTIVE_FILE)
 

@@ -36,6 +36,9 @@ def serve(
     try:  # fail here, with a clear message, before uvicorn starts its workers
         settings = Settings()
         Triager.load(settings.model_version, models_dir=settings.models_dir)
+        from ..store import Store
+
+        Store.open(settings.database_url).close()  # creates or migrates the store once, before the workers
     except TriageError as e:
         fail(str(e))
     except ValueError as e:  # settings out of bounds

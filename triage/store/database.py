@@ -66,6 +66,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # workers starting together migrate one at a time
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(1234512345)")
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except Exception as e:

@@ -36,6 +36,13 @@ def _utc(moment: datetime | None) -> str | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
+def clean_text(value: str | None) -> str | None:
+    """Text any database accepts: NUL and unpaired surrogates become U+FFFD, nothing else changes."""
+    if value is None:
+        return None
+    return value.replace("\x00", "\ufffd").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _prediction(p: Prediction) -> dict[str, Any]:
     return {"model_version": p.model_version, "category": p.category, "categories": p.categories,
             "urgency": p.urgency, "route": p.route, "confidence": p.confidence, "margin": p.margin,
@@ -76,6 +83,7 @@ class Store:
         A ticket id seen before keeps its text and gains one more prediction.
         """
         with self._session.begin() as s:
+            tickets = [{k: clean_text(v) for k, v in t.items()} for t in tickets]
             ids = [t["id"] for t in tickets]
             known = set(s.scalars(select(Ticket.id).where(Ticket.id.in_(ids)))) if ids else set()
             for ticket in tickets:
@@ -93,6 +101,7 @@ class Store:
 
     def ticket(self, ticket_id: str) -> dict[str, Any]:
         """The ticket, every prediction, the full correction history and the labels in force."""
+        ticket_id = clean_text(ticket_id)
         with self._session() as s:
             ticket = s.get(Ticket, ticket_id)
             if ticket is None:
@@ -125,6 +134,7 @@ class Store:
                 raise ValueError(f"{field} {value!r} is not one of {', '.join(_CODES[field])}")
         if all(v is None for v in new.values()):
             raise ValueError("a correction names at least one of category, urgency, route")
+        ticket_id = clean_text(ticket_id)
         with self._session.begin() as s:
             # the row lock makes concurrent corrections of one ticket take turns (PostgreSQL; SQLite locks the file)
             if s.scalar(select(Ticket.id).where(Ticket.id == ticket_id).with_for_update()) is None:
@@ -133,7 +143,7 @@ class Store:
                                .order_by(Prediction.id.desc()).limit(1)).first()
             history = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
                                 .order_by(Correction.id)).all()
-            correction = Correction(ticket_id=ticket_id, annotator=annotator, note=note,
+            correction = Correction(ticket_id=ticket_id, annotator=clean_text(annotator), note=clean_text(note),
                                     previous=self._labels(latest, history), **new)
             s.add(correction)
             s.flush()

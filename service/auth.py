@@ -1,0 +1,94 @@
+"""API keys and roles: who is calling, and may they do this?
+
+Keys come as ``Authorization: Bearer <key>`` or, for the staff page, in the ``triage_key``
+cookie set by its login form. A missing or unknown key is 401, a key whose role is too low is
+403. Intake without a key is allowed only as ``settings.open_intake`` says (by default, for
+callers on the loopback address: development on one machine).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from triage.store import role_allows
+
+from .errors import ApiError
+
+__all__ = ["COOKIE", "Principal", "require"]
+
+COOKIE = "triage_key"
+_LOOPBACK = {"127.0.0.1", "::1"}
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: str
+
+
+class KeyCache:
+    """Checked keys for a few seconds, so a busy intake system costs no database read per request."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._seen: dict[str, tuple[float, tuple[str, str] | None]] = {}
+
+    def get(self, key: str) -> tuple[bool, tuple[str, str] | None]:
+        hit = self._seen.get(key)
+        if hit and time.monotonic() - hit[0] < self.seconds:
+            return True, hit[1]
+        return False, None
+
+    def put(self, key: str, value: tuple[str, str] | None) -> None:
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[key] = (time.monotonic(), value)
+
+
+def _key_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE) or None
+
+
+async def principal(request: Request, needed: str) -> Principal:
+    service = request.app.state.service
+    key = _key_of(request)
+    if key is None:
+        client = request.client.host if request.client else ""
+        mode = service.settings.open_intake
+        if needed == "intake" and (mode == "always" or (mode == "local" and client in _LOOPBACK)):
+            return Principal("anonymous", "intake")
+        raise ApiError(401, "Missing API key: send Authorization: Bearer <key>.",
+                       "缺少 API 密钥：请在 Authorization 头中发送 Bearer <密钥>。")
+    cached, found = service.keys.get(key)
+    if not cached:
+        found = await run_in_threadpool(service.store.key_role, key)
+        service.keys.put(key, found)
+    if found is None:
+        raise ApiError(401, "Unknown or revoked API key.", "API 密钥无效或已吊销。")
+    who = Principal(*found)
+    if not role_allows(who.role, needed):
+        raise ApiError(403, f"This needs the {needed} role; the key's role is {who.role}.",
+                       f"此操作需要 {needed} 角色，该密钥的角色是 {who.role}。")
+    return who
+
+
+def require(role: str):
+    """A dependency that lets through keys of ``role`` or higher and returns who called."""
+
+    async def dependency(request: Request) -> Principal:
+        return await principal(request, role)
+
+    return Annotated[Principal, Depends(dependency)]
+
+
+IntakeUser = require("intake")
+StaffUser = require("staff")
+AdminUser = require("admin")

@@ -1,0 +1,108 @@
+"""Model versions: list them with their figures, activate one (rollback), retrain through the gate."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from fastapi import APIRouter
+
+from triage.artifacts import active_version, default_models_dir, list_versions, load_model, read_meta
+from triage.errors import TriageError
+from triage.store import NotFound
+
+from ..auth import AdminUser, StaffUser
+from ..deps import Service, ServiceDep
+from ..errors import ApiError
+from ..schemas import ErrorPublic
+from ..staff_schemas import JobPublic, ModelPublic
+
+router = APIRouter(prefix="/v1/models", tags=["models"])
+log = logging.getLogger("triage.service")
+
+_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
+           403: {"model": ErrorPublic, "description": "The key's role may not do this."},
+           404: {"model": ErrorPublic, "description": "No such model version or job."}}
+
+
+def _models(service: Service) -> list[dict[str, Any]]:
+    folder = service.settings.models_dir or default_models_dir()
+    try:
+        active = active_version(folder)
+    except TriageError:
+        active = None
+    out = []
+    for version in sorted(list_versions(folder), reverse=True):
+        meta = read_meta(folder / version)
+        out.append({"version": version, "active": version == active, "created": meta.get("created"),
+                    "metrics": meta.get("metrics", {})})
+    return out
+
+
+@router.get("", response_model=list[ModelPublic], responses=_ERRORS)
+def models(service: ServiceDep, _who: StaffUser) -> list[dict[str, Any]]:
+    """Every model version, newest first, with its held-out and dev figures; one is active."""
+    return _models(service)
+
+
+@router.post("/{version}/activate", response_model=ModelPublic, responses=_ERRORS)
+def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[str, Any]:
+    """Make a version the active one (also to roll back); every worker serves it within seconds."""
+    from triage.artifacts import activate
+
+    folder = service.settings.models_dir or default_models_dir()
+    if version not in list_versions(folder):
+        raise ApiError(404, f"No model version {version!r}.", f"模型版本 {version!r} 不存在。")
+    try:
+        load_model(folder / version)  # refuse a damaged version before any worker tries it
+    except TriageError as e:
+        raise ApiError(422, f"Version {version!r} cannot be loaded: {e}", f"模型版本 {version!r} 无法加载。") from None
+    activate(version, folder)
+    log.info('{"event": "model_activated", "version": "%s", "by": "%s"}', version, who.name)
+    return next(m for m in _models(service) if m["version"] == version)
+
+
+@router.post("/retrain", status_code=202, response_model=JobPublic, responses=_ERRORS)
+def retrain(service: ServiceDep, who: AdminUser) -> dict[str, Any]:
+    """Train a candidate on the corpus plus corrections in a separate process; promoted only if no worse."""
+    settings = service.settings
+    folder = settings.models_dir or default_models_dir()
+    try:
+        current = active_version(folder)
+    except TriageError:
+        current = None
+    job_id = service.store.create_job(who.name, current)
+    command = [sys.executable, "-m", "triage.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
+    if settings.corpus_dir:
+        command += ["--corpus", str(settings.corpus_dir)]
+    logs = folder / ".retrain-logs"
+    logs.mkdir(exist_ok=True)
+    with open(logs / f"job-{job_id}.log", "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "TRIAGE_DATABASE_URL": settings.database_url},
+                                   start_new_session=True)
+    threading.Thread(target=_reap, args=(process, job_id, service), daemon=True).start()
+    return service.store.job(job_id)
+
+
+def _reap(process: subprocess.Popen, job_id: int, service: Service) -> None:
+    """Wait for the retraining process; if it died without finishing its job, mark the job failed."""
+    code = process.wait()
+    try:
+        if service.store.job(job_id)["status"] in ("queued", "running"):
+            service.store.update_job(job_id, status="failed", progress=f"the retraining process exited with {code}")
+    except Exception:
+        log.exception("could not record the end of retraining job %s", job_id)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=_ERRORS)
+def job(job_id: int, service: ServiceDep, _who: AdminUser) -> dict[str, Any]:
+    """A retraining job: status, progress and, when done, both models' figures and the gate's reasons."""
+    try:
+        return service.store.job(job_id)
+    except NotFound:
+        raise ApiError(404, f"No retraining job {job_id}.", f"重训任务 {job_id} 不存在。") from None

@@ -1,0 +1,77 @@
+"""Staff review: tickets, corrections, the review queue and the export of corrected labels.
+
+Plain ``def`` routes: FastAPI runs them in its thread pool, so database calls never block the loop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from triage import mask_pii
+from triage.store import NotFound
+
+from ..auth import StaffUser
+from ..deps import ServiceDep
+from ..errors import ApiError
+from ..schemas import ErrorPublic
+from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, TicketPublic
+
+router = APIRouter(prefix="/v1", tags=["review"])
+
+_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
+           403: {"model": ErrorPublic, "description": "The key's role may not do this."},
+           404: {"model": ErrorPublic, "description": "No such ticket."}}
+
+
+def _not_found(ticket_id: str) -> ApiError:
+    return ApiError(404, f"No ticket {ticket_id!r}.", f"工单 {ticket_id!r} 不存在。")
+
+
+@router.post("/tickets/{ticket_id}/corrections", status_code=201, response_model=CorrectionPublic, responses=_ERRORS)
+def correct(ticket_id: str, body: CorrectionCreate, service: ServiceDep, who: StaffUser) -> dict:
+    """Correct a ticket's category, urgency or route (appended to its history, never overwriting it)."""
+    labels = body.model_dump(exclude={"note"}, exclude_none=True)
+    if not labels:
+        raise ApiError(422, "Name at least one of category, urgency, route.",
+                       "请至少更正类别、紧急程度、责任单位之一。", fields=["category", "urgency", "route"])
+    try:
+        return service.store.add_correction(ticket_id, annotator=who.name, note=body.note, **labels)
+    except NotFound:
+        raise _not_found(ticket_id) from None
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketPublic, responses=_ERRORS)
+def ticket(ticket_id: str, service: ServiceDep, _who: StaffUser) -> dict:
+    """A ticket with every prediction and its full correction history (who, when, from what, to what)."""
+    try:
+        return service.store.ticket(ticket_id)
+    except NotFound:
+        raise _not_found(ticket_id) from None
+
+
+@router.get("/review-queue", response_model=list[QueueItemPublic], responses=_ERRORS)
+def review_queue(service: ServiceDep, _who: StaffUser,
+                 limit: int = Query(50, ge=1, le=500, description="How many tickets.")) -> list[dict]:
+    """Stored tickets not yet reviewed, least confident first (ties: the closest top two classes first)."""
+    return service.store.review_queue(limit)
+
+
+@router.get("/corrections/export", response_class=StreamingResponse, responses=_ERRORS)
+def export(service: ServiceDep, who: StaffUser,
+           unmasked: bool = Query(False, description="Admins only: texts without PII masking.")) -> StreamingResponse:
+    """JSONL of the labels in force for every corrected ticket; texts PII-masked unless an admin asks."""
+    if unmasked and who.role != "admin":
+        raise ApiError(403, "Only admins may export unmasked texts.", "只有管理员可以导出未脱敏的文本。")
+
+    def lines() -> Iterator[bytes]:
+        for row in service.store.corrected_labels():
+            if not unmasked:
+                row["text"] = mask_pii(row["text"])
+            yield (json.dumps(row, ensure_ascii=False) + "\n").encode()
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="corrections.jsonl"'})

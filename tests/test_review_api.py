@@ -1,0 +1,134 @@
+"""The staff API: stored tickets, corrections with their history, the review queue, export, roles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import service_settings
+from service.app import create_app
+
+PHONE_TEXT = "我叫王建国，电话13812345678，小区路灯坏了一个月了"
+
+
+@pytest.fixture
+def api(triager, tmp_path, small_models_dir):
+    models = tmp_path / "models"
+    shutil.copytree(small_models_dir, models)
+    app = create_app(service_settings(tmp_path, open_intake="never", models_dir=models), triager=triager)
+    store = app.state.service.store
+    keys = {role: store.create_key(f"{role}-user", role) for role in ("intake", "staff", "admin")}
+    with TestClient(app) as client:
+        client.keys = keys
+        client.models = models
+        yield client
+
+
+def auth(api, role):
+    return {"Authorization": f"Bearer {api.keys[role]}"}
+
+
+def post_ticket(api, text, ticket_id=None):
+    body = {"text": text, "store": True, **({"id": ticket_id} if ticket_id else {})}
+    r = api.post("/v1/triage", json=body, headers=auth(api, "intake"))
+    assert r.status_code == 200
+    return r.json()
+
+
+def test_keys_and_roles(api):
+    assert api.post("/v1/triage", json={"text": "路灯不亮"}).json()["error"]["code"] == "unauthorized"
+    assert api.post("/v1/triage", json={"text": "路灯不亮"},
+                    headers={"Authorization": "Bearer trg_wrong"}).status_code == 401
+    assert api.get("/v1/review-queue", headers=auth(api, "intake")).json()["error"]["code"] == "forbidden"
+    assert api.get("/v1/review-queue", headers=auth(api, "staff")).status_code == 200
+    assert api.post("/v1/models/retrain", headers=auth(api, "staff")).status_code == 403
+    assert api.post("/v1/triage", json={"text": "路灯不亮"}, headers=auth(api, "admin")).status_code == 200
+
+
+def test_a_stored_ticket_is_corrected_and_keeps_its_history(api):
+    answer = post_ticket(api, "小区里的路灯坏了好几天了", "A-1")
+    assert answer["id"] == "A-1"
+    r = api.post("/v1/tickets/A-1/corrections", json={"route": "community", "note": "无物业小区"},
+                 headers=auth(api, "staff"))
+    assert r.status_code == 201
+    assert r.json()["changes"] == {"route": {"from": answer["route"], "to": "community"}}
+    api.post("/v1/tickets/A-1/corrections", json={"urgency": "high"}, headers=auth(api, "admin"))
+
+    ticket = api.get("/v1/tickets/A-1", headers=auth(api, "staff")).json()
+    assert ticket["text"] == "小区里的路灯坏了好几天了"
+    assert [p["category"] for p in ticket["predictions"]] == [answer["category"]]
+    assert [c["annotator"] for c in ticket["corrections"]] == ["staff-user", "admin-user"]
+    assert ticket["labels"] == {"category": answer["category"], "urgency": "high", "route": "community"}
+
+
+def test_a_ticket_without_a_caller_id_gets_one(api):
+    answer = post_ticket(api, "下水道堵了")
+    assert len(answer["id"]) == 32
+    assert api.get(f"/v1/tickets/{answer['id']}", headers=auth(api, "staff")).status_code == 200
+
+
+def test_corrections_outside_the_label_codes_are_refused(api):
+    post_ticket(api, "停车位被占了", "P-1")
+    for body, field in [({"category": "heating"}, "category"), ({"urgency": "asap"}, "urgency"),
+                        ({"route": "mayor"}, "route"), ({"note": "only a note"}, "category")]:
+        r = api.post("/v1/tickets/P-1/corrections", json=body, headers=auth(api, "staff"))
+        assert r.status_code == 422 and field in r.json()["error"]["fields"], body
+    assert api.post("/v1/tickets/nope/corrections", json={"urgency": "high"},
+                    headers=auth(api, "staff")).status_code == 404
+    assert api.get("/v1/tickets/P-1", headers=auth(api, "staff")).json()["corrections"] == []
+
+
+def test_review_queue_leaves_out_reviewed_tickets(api):
+    for i, text in enumerate(["路灯不亮", "水管爆了，到处是水", "邻居家装修太吵"]):
+        post_ticket(api, text, f"Q-{i}")
+    queue = api.get("/v1/review-queue?limit=10", headers=auth(api, "staff")).json()
+    confidences = [item["prediction"]["confidence"] for item in queue]
+    assert len(queue) == 3 and confidences == sorted(confidences)
+    api.post(f"/v1/tickets/{queue[0]['id']}/corrections", json={"category": "other"}, headers=auth(api, "staff"))
+    assert queue[0]["id"] not in {i["id"] for i in api.get("/v1/review-queue", headers=auth(api, "staff")).json()}
+
+
+def test_export_masks_personal_data_unless_an_admin_asks(api):
+    post_ticket(api, PHONE_TEXT, "E-1")
+    post_ticket(api, "没有更正的工单不导出", "E-2")
+    api.post("/v1/tickets/E-1/corrections", json={"category": "lighting"}, headers=auth(api, "staff"))
+    masked = api.get("/v1/corrections/export", headers=auth(api, "staff"))
+    rows = [json.loads(line) for line in masked.text.splitlines()]
+    assert [r["id"] for r in rows] == ["E-1"] and rows[0]["category"] == "lighting"
+    assert "13812345678" not in masked.text and "[手机号]" in rows[0]["text"]
+    assert api.get("/v1/corrections/export?unmasked=true", headers=auth(api, "staff")).status_code == 403
+    unmasked = api.get("/v1/corrections/export?unmasked=true", headers=auth(api, "admin"))
+    assert "13812345678" in unmasked.text
+
+
+def test_models_are_listed_and_an_admin_can_switch_back(api):
+    shutil.copytree(api.models / "small", api.models / "small-b")
+    listed = api.get("/v1/models", headers=auth(api, "staff")).json()
+    assert [m["version"] for m in listed] == ["small-b", "small"] and listed[1]["active"]
+    assert "heldout" in listed[1]["metrics"]
+    assert api.post("/v1/models/small-b/activate", headers=auth(api, "staff")).status_code == 403
+    r = api.post("/v1/models/small-b/activate", headers=auth(api, "admin"))
+    assert r.status_code == 200 and r.json()["active"]
+    assert (api.models / "ACTIVE").read_text().strip() == "small-b"
+    assert api.post("/v1/models/nope/activate", headers=auth(api, "admin")).status_code == 404
+
+
+def test_a_damaged_version_is_not_activated(api):
+    shutil.copytree(api.models / "small", api.models / "broken")
+    model_file = next(p for p in (api.models / "broken").iterdir() if p.suffix == ".joblib")
+    model_file.write_bytes(b"not a model")
+    r = api.post("/v1/models/broken/activate", headers=auth(api, "admin"))
+    assert r.status_code == 422
+    assert (api.models / "ACTIVE").read_text().strip() == "small"
+
+
+def test_store_all_keeps_every_ticket(triager, tmp_path):
+    app = create_app(service_settings(tmp_path, store_all=True), triager=triager)
+    with TestClient(app) as client:
+        r = client.post("/v1/triage/batch", json={"items": [{"id": "B-1", "text": "井盖丢了"}, {"text": "停水了"}]})
+    ids = [x["id"] for x in r.json()["results"]]
+    assert ids[0] == "B-1" and ids[1]
+    assert [t["id"] for t in app.state.service.store.review_queue()] != []
