@@ -47,3 +47,9 @@ def test_importing_triage_pulls_in_no_web_framework_or_database():
             "'psycopg', 'sqlite3', 'training', 'service') if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci_command = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text().strip().splitlines()[-1]
+    readme_commands = README.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
+    assert readme_commands[1] == ci_command
