@@ -27,11 +27,8 @@ def triager():
 
 
 @pytest.fixture(scope="session")
-def small_models_dir(tmp_path_factory, corpus) -> Path:
-    """A models folder with one small model trained on a stratified slice of the corpus."""
-    from training.train import train
-
-    folder = tmp_path_factory.mktemp("models")
+def small_corpus_dir(tmp_path_factory, corpus) -> Path:
+    """A corpus folder with a stratified slice of the corpus: up to 6 texts per (category, urgency, route)."""
     corpus_dir = tmp_path_factory.mktemp("corpus")
     picked, seen = [], {}
     for row in corpus:
@@ -41,7 +38,16 @@ def small_models_dir(tmp_path_factory, corpus) -> Path:
             picked.append({k: v for k, v in row.items() if k != "_where"})
     (corpus_dir / "slice.jsonl").write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in picked) + "\n", encoding="utf-8")
-    train(corpus_dir, folder, version="small", dev_path=FIXTURES / "none.jsonl", log=lambda m: None,
+    return corpus_dir
+
+
+@pytest.fixture(scope="session")
+def small_models_dir(tmp_path_factory, small_corpus_dir) -> Path:
+    """A models folder with one small model, "small", trained on the corpus slice in seconds."""
+    from training.train import train
+
+    folder = tmp_path_factory.mktemp("models")
+    train(small_corpus_dir, folder, version="small", dev_path=FIXTURES / "none.jsonl", log=lambda m: None,
           params={"cv": 3})
     return folder
 
