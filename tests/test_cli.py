@@ -16,7 +16,8 @@ def run(*args):
 
 def test_every_command_has_help_with_an_example():
     for command in (["train"], ["tag"], ["eval"], ["corpus", "check"], ["corpus", "split"],
-                    ["models", "list"], ["models", "activate"]):
+                    ["models", "list"], ["models", "activate"], ["retrain"], ["keys", "create"],
+                    ["keys", "list"], ["keys", "revoke"]):
         result = run(*command, "--help")
         assert result.exit_code == 0, command
         assert "Example: triage" in result.output, command
@@ -130,3 +131,25 @@ def test_train_refuses_a_corpus_with_one_category(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("Error: the training texts hold only one category (gas); "
                                           "a model needs at least two")
+
+
+def test_keys_are_created_listed_and_revoked(tmp_path):
+    from triage.store import Store
+
+    url = f"sqlite:///{tmp_path / 'triage.db'}"
+    created = run("keys", "create", "--role", "staff", "--name", "王芳", "--database-url", url)
+    assert created.exit_code == 0
+    key = created.output.strip()
+    store = Store.open(url)
+    assert store.key_role(key) == ("王芳", "staff")
+    listed = run("keys", "list", "--database-url", url).output
+    assert "staff" in listed and "王芳" in listed and key not in listed
+    assert run("keys", "revoke", "1", "--database-url", url).exit_code == 0
+    assert store.key_role(key) is None
+    store.close()
+
+
+def test_a_key_with_an_unknown_role_is_refused(tmp_path):
+    result = run("keys", "create", "--role", "root", "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.exit_code == 1
+    assert "Error: role 'root' is not one of intake, staff, admin" in result.output

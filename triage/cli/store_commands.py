@@ -46,7 +46,10 @@ def keys_create(
 
 @keys_app.command("list")
 def keys_list(database_url: DatabaseUrl = None) -> None:
-    """List API keys: id, role, name, the key's first characters, when made and revoked."""
+    """List API keys: id, role, name, the key's first characters, when made and revoked.
+
+    Example: triage keys list
+    """
     try:
         keys = _store(database_url).list_keys()
     except TriageError as e:
@@ -59,7 +62,10 @@ def keys_list(database_url: DatabaseUrl = None) -> None:
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[int, typer.Argument(help="The id shown by 'triage keys list'.")],
                 database_url: DatabaseUrl = None) -> None:
-    """Revoke an API key (the service stops accepting it within its key cache time, 30 s by default)."""
+    """Revoke an API key (the service stops accepting it within its key cache time, 30 s by default).
+
+    Example: triage keys revoke 3
+    """
     try:
         _store(database_url).revoke_key(key_id)
     except TriageError as e:
