@@ -32,7 +32,7 @@ def serve(env: dict[str, str], workers: int = 2, log: Path | None = None) -> Ite
                             start_new_session=True, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(240):
+        for _ in range(600):
             if proc.poll() is not None:
                 raise RuntimeError(f"triage serve exited with {proc.returncode}")
             try:
@@ -41,7 +41,7 @@ def serve(env: dict[str, str], workers: int = 2, log: Path | None = None) -> Ite
             except httpx.HTTPError:
                 time.sleep(0.5)
         else:
-            raise RuntimeError("triage serve did not answer within 120 s")
+            raise RuntimeError("triage serve did not answer within 300 s")
         yield url, proc
     finally:
         if proc.poll() is None:
