@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from triage.errors import InputError
@@ -30,6 +31,8 @@ _STATUS_TEXT = {
     415: ("unsupported_media_type", "The body must be JSON (Content-Type: application/json).",
           "请求体必须是 JSON（Content-Type: application/json）。"),
     422: ("validation_error", "The request is not valid.", "请求内容不合法。"),
+    503: ("store_unavailable", "The database cannot be reached; try again shortly.",
+          "数据库暂时无法访问，请稍后重试。"),
     500: ("internal_error", "Internal error; the request id is in the log.", "服务内部错误，请凭请求编号查询日志。"),
 }
 
@@ -109,6 +112,12 @@ def install_error_handlers(app: FastAPI) -> None:
                                               "请求体不是合法的 UTF-8 JSON。", fields=["body"]))
         code, en, zh = _STATUS_TEXT.get(status, ("error", str(exc.detail), str(exc.detail)))
         return _respond(request, ApiError(status, en, zh, code=code))
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        log.error('{"event": "database_error", "error": "%s"}', type(exc.orig).__name__)
+        code, en, zh = _STATUS_TEXT[503]
+        return _respond(request, ApiError(503, en, zh, code=code))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

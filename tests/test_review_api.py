@@ -132,3 +132,14 @@ def test_store_all_keeps_every_ticket(triager, tmp_path):
     ids = [x["id"] for x in r.json()["results"]]
     assert ids[0] == "B-1" and ids[1]
     assert [t["id"] for t in app.state.service.store.review_queue()] != []
+
+
+def test_a_database_outage_is_a_503_in_the_error_shape(triager, tmp_path):
+    app = create_app(service_settings(tmp_path), triager=triager)
+    with TestClient(app) as client:
+        (tmp_path / "triage.db").unlink()
+        (tmp_path / "triage.db").mkdir()  # the file is gone and cannot be made again
+        app.state.service.store.engine.dispose()
+        r = client.post("/v1/triage", json={"text": "停水了", "store": True})
+        assert r.status_code == 503 and r.json()["error"]["code"] == "store_unavailable"
+        assert client.post("/v1/triage", json={"text": "停水了"}).status_code == 200  # triage goes on

@@ -104,3 +104,25 @@ def test_a_bad_database_url_is_a_clear_error():
 
     with pytest.raises(StoreError, match="unsupported database 'mysql'"):
         Store.open("mysql://u@h/db")
+
+
+def test_concurrent_requests_with_one_ticket_id_all_land(store: Store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(i: int) -> None:
+        store.save_triaged([{"id": "same", "text": f"第{i}次来电"}], [result(confidence=i / 100)])
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(post, range(16)))
+    assert len(store.ticket("same")["predictions"]) == 16
+
+
+def test_a_repeated_id_in_one_batch_keeps_the_first_text(store: Store):
+    store.save_triaged([{"id": "r", "text": "first"}, {"id": "r", "text": "second"}], [result(), result()])
+    ticket = store.ticket("r")
+    assert ticket["text"] == "first" and len(ticket["predictions"]) == 2
+
+
+def test_text_no_database_accepts_is_stored_with_a_replacement_character(store: Store):
+    store.save_triaged([{"id": "nul", "text": "停水\x00了\ud800"}], [result()])
+    assert store.ticket("nul")["text"] == "停水\ufffd了\ufffd"

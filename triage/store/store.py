@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import sessionmaker
 
 from ..labels import CATEGORIES, ROUTES, URGENCIES
@@ -82,15 +84,13 @@ class Store:
 
         A ticket id seen before keeps its text and gains one more prediction.
         """
+        tickets = [{k: clean_text(v) for k, v in t.items()} for t in tickets]
+        new = {t["id"]: {"id": t["id"], "text": t["text"], "channel": t.get("channel"), "received_at": utcnow()}
+               for t in reversed(tickets)}  # reversed: the first text of a repeated id wins
         with self._session.begin() as s:
-            tickets = [{k: clean_text(v) for k, v in t.items()} for t in tickets]
-            ids = [t["id"] for t in tickets]
-            known = set(s.scalars(select(Ticket.id).where(Ticket.id.in_(ids)))) if ids else set()
-            for ticket in tickets:
-                if ticket["id"] not in known:
-                    s.add(Ticket(id=ticket["id"], text=ticket["text"], channel=ticket.get("channel")))
-                    known.add(ticket["id"])
-            s.flush()
+            if new:  # insert-or-keep in one statement, so concurrent requests with one id cannot collide
+                insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+                s.execute(insert(Ticket).values(list(new.values())).on_conflict_do_nothing(index_elements=["id"]))
             for ticket, r in zip(tickets, results, strict=True):
                 top = r["explanation"]["category"]["top"]
                 margin = top[0][1] - top[1][1] if len(top) > 1 else top[0][1]
