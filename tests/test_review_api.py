@@ -6,9 +6,9 @@ import json
 import shutil
 
 import pytest
+from conftest import service_settings
 from fastapi.testclient import TestClient
 
-from conftest import service_settings
 from service.app import create_app
 
 PHONE_TEXT = "我叫王建国，电话13812345678，小区路灯坏了一个月了"
