@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from triage.labels import CATEGORIES, CATEGORY_NAMES, MANAGER, ROUTE_NAMES, ROUTES, URGENCIES, URGENCY_NAMES
 
-__all__ = ["FIELD_NAMES", "LABEL_NAMES", "ROLE_NAMES", "bar_chart", "figure_rows", "make_templates"]
+__all__ = ["FIELD_NAMES", "LABEL_NAMES", "ROLE_NAMES", "bar_chart", "figure_rows", "highlight", "make_templates"]
 
 LABEL_NAMES: dict[str, dict[str, str]] = {"category": CATEGORY_NAMES, "urgency": URGENCY_NAMES, "route": ROUTE_NAMES}
 FIELD_NAMES: dict[str, str] = {"category": "类别", "urgency": "紧急程度", "route": "责任单位"}

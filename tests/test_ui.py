@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.auth import COOKIE
+from service.pages import bar_chart, highlight
 from triage.labels import CATEGORIES, CATEGORY_NAMES, ROUTE_NAMES, ROUTES, URGENCIES, URGENCY_NAMES
 
 PAGES = ["/ui", "/ui/models", "/ui/stats", "/ui/tickets/T-1"]
@@ -46,6 +47,18 @@ def test_every_label_code_has_a_chinese_name():
     assert tuple(CATEGORY_NAMES) == CATEGORIES
     assert tuple(URGENCY_NAMES) == URGENCIES
     assert tuple(ROUTE_NAMES) == ROUTES
+
+
+def test_matched_words_are_marked_in_escaped_text():
+    assert highlight("<b>楼里没有物业</b>", ["没有物业", "<b>", ""]) == (
+        "<mark>&lt;b&gt;</mark>楼里<mark>没有物业</mark>&lt;/b&gt;")
+    assert highlight("a.b(c", []) == "a.b(c" and highlight("a.b(c", ["b("]) == "a.<mark>b(</mark>c"
+
+
+def test_bars_scale_to_the_largest_count():
+    chart = bar_chart("urgency", {"high": 1}, {"high": 4, "normal": 2})
+    assert [(r["name"], r["week"], r["month"], r["w_month"]) for r in chart["rows"]] == [
+        ("紧急", 0, 0, 0), ("较急", 1, 4, 360), ("一般", 0, 2, 180)]
 
 
 def test_pages_send_a_visitor_without_a_staff_key_to_the_login_form(ui):
