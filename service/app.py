@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from triage import Triager
 from triage.deadlines import Deadlines
@@ -22,7 +23,7 @@ from .errors import install_error_handlers
 from .hot_swap import ModelWatcher
 from .metrics import Metrics
 from .middleware import RequestContext
-from .routes import health, models, tickets, triage
+from .routes import health, models, tickets, triage, ui
 from .settings import Settings
 
 __all__ = ["create_app", "create_app_from_env"]
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     app.include_router(tickets.router)
     app.include_router(models.router)
     app.include_router(health.router)
+    app.include_router(ui.router)
+    app.mount("/ui/static", StaticFiles(packages=[("service", "static")]), name="ui-static")
     if settings.noop_route:
         app.include_router(health.noop_router)
     app.add_middleware(RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes,

@@ -29,7 +29,8 @@ _ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API ke
            404: {"model": ErrorPublic, "description": "No such model version or job."}}
 
 
-def _models(service: Service) -> list[dict[str, Any]]:
+def model_versions(service: Service) -> list[dict[str, Any]]:
+    """Every model version, newest first, with its figures; the active one marked (the staff page shows these too)."""
     folder = service.settings.models_dir or default_models_dir()
     try:
         active = active_version(folder)
@@ -46,7 +47,7 @@ def _models(service: Service) -> list[dict[str, Any]]:
 @router.get("", response_model=list[ModelPublic], responses=_ERRORS)
 def models(service: ServiceDep, _who: StaffUser) -> list[dict[str, Any]]:
     """Every model version, newest first, with its held-out and dev figures; one is active."""
-    return _models(service)
+    return model_versions(service)
 
 
 @router.post("/{version}/activate", response_model=ModelPublic, responses=_ERRORS)
@@ -63,7 +64,7 @@ def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[
         raise ApiError(422, f"Version {version!r} cannot be loaded: {e}", f"模型版本 {version!r} 无法加载。") from None
     activate(version, folder)
     log.info('{"event": "model_activated", "version": "%s", "by": "%s"}', version, who.name)
-    return next(m for m in _models(service) if m["version"] == version)
+    return next(m for m in model_versions(service) if m["version"] == version)
 
 
 @router.post("/retrain", status_code=202, response_model=JobPublic, responses=_ERRORS)

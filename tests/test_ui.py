@@ -1,0 +1,189 @@
+"""The staff page /ui through the test client: login, pages, escaping of citizen texts, the counts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from conftest import service_settings
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.auth import COOKIE
+from service.pages import bar_chart, highlight
+from triage.labels import CATEGORIES, CATEGORY_NAMES, ROUTE_NAMES, ROUTES, URGENCIES, URGENCY_NAMES
+
+PAGES = ["/ui", "/ui/models", "/ui/stats", "/ui/tickets/T-1"]
+NASTY = "<script>alert('x')</script>三号楼楼道里的水管爆了，满地是水 & 没有物业"
+
+
+@pytest.fixture
+def ui(triager, tmp_path, small_models_dir):
+    models = tmp_path / "models"
+    shutil.copytree(small_models_dir, models)
+    app = create_app(service_settings(tmp_path, models_dir=models), triager=triager)
+    store = app.state.service.store
+    keys = {role: store.create_key(name, role) for role, name in
+            [("intake", "接线员"), ("staff", "王芳"), ("admin", "李主任")]}
+    with TestClient(app) as client:
+        client.keys, client.store, client.models = keys, store, models
+        yield client
+
+
+def login(ui, role="staff"):
+    r = ui.post("/ui/login", data={"key": ui.keys[role]}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/ui"
+    return r
+
+
+def post_ticket(ui, text, ticket_id):
+    r = ui.post("/v1/triage", json={"text": text, "id": ticket_id, "store": True})
+    assert r.status_code == 200
+    return r.json()
+
+
+def test_every_label_code_has_a_chinese_name():
+    assert tuple(CATEGORY_NAMES) == CATEGORIES
+    assert tuple(URGENCY_NAMES) == URGENCIES
+    assert tuple(ROUTE_NAMES) == ROUTES
+
+
+def test_matched_words_are_marked_in_escaped_text():
+    assert highlight("<b>楼里没有物业</b>", ["没有物业", "<b>", ""]) == (
+        "<mark>&lt;b&gt;</mark>楼里<mark>没有物业</mark>&lt;/b&gt;")
+    assert highlight("a.b(c", []) == "a.b(c" and highlight("a.b(c", ["b("]) == "a.<mark>b(</mark>c"
+
+
+def test_bars_scale_to_the_largest_count():
+    chart = bar_chart("urgency", {"high": 1}, {"high": 4, "normal": 2})
+    assert [(r["name"], r["week"], r["month"], r["w_month"]) for r in chart["rows"]] == [
+        ("紧急", 0, 0, 0), ("较急", 1, 4, 360), ("一般", 0, 2, 180)]
+
+
+def test_pages_send_a_visitor_without_a_staff_key_to_the_login_form(ui):
+    for cookie in (None, "trg_wrong", ui.keys["intake"]):
+        ui.cookies.clear()
+        if cookie:
+            ui.cookies.set(COOKIE, cookie)
+        for path in PAGES:
+            r = ui.get(path, follow_redirects=False)
+            assert (r.status_code, r.headers.get("location")) == (303, "/ui/login"), (cookie, path)
+    ui.cookies.clear()
+    page = ui.get("/ui")
+    assert page.url.path == "/ui/login" and "API 密钥" in page.text and "登录" in page.text
+
+
+def test_a_wrong_or_empty_key_gets_a_message_and_no_cookie(ui):
+    r = ui.post("/ui/login", data={"key": "trg_wrong"}, follow_redirects=False)
+    assert r.status_code == 401 and "API 密钥无效或已吊销。" in r.text
+    assert "set-cookie" not in r.headers
+    r = ui.post("/ui/login", data={"key": "  "}, follow_redirects=False)
+    assert r.status_code == 401 and "请输入 API 密钥。" in r.text
+
+
+def test_an_intake_key_is_refused_at_login(ui):
+    r = ui.post("/ui/login", data={"key": ui.keys["intake"]}, follow_redirects=False)
+    assert r.status_code == 403 and "set-cookie" not in r.headers
+    assert "该密钥的角色是“录入”，不能使用审核页面" in r.text
+
+
+def test_login_sets_a_strict_httponly_cookie_and_logout_clears_it(ui):
+    cookie = login(ui).headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}={ui.keys['staff']};")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    page = ui.get("/ui")
+    assert page.status_code == 200 and "审核队列" in page.text and "王芳（审核员）" in page.text
+    assert ui.get("/ui/login", follow_redirects=False).headers["location"] == "/ui"
+    r = ui.post("/ui/logout", follow_redirects=False)
+    assert r.headers["location"] == "/ui/login" and f'{COOKIE}=""' in r.headers["set-cookie"]
+    assert ui.get("/ui", follow_redirects=False).status_code == 303
+
+
+def test_the_queue_shows_text_prediction_explanation_and_dropdowns(ui):
+    answer = post_ticket(ui, "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。", "Q-1")
+    login(ui)
+    page = ui.get("/ui").text
+    assert "三号楼楼道里的水管爆了" in re.sub("<[^>]+>", "", page) and "工单 Q-1" in page
+    for field, names in [("category", CATEGORY_NAMES), ("urgency", URGENCY_NAMES), ("route", ROUTE_NAMES)]:
+        assert f'data-predicted="{answer[field]}"' in page
+        assert f'<option value="{answer[field]}" selected>{names[answer[field]]}</option>' in page
+    why = answer["explanation"]
+    for rule in why["route"]["rules"]:
+        assert f"<code>{rule}</code>" in page
+    if why["urgency"].get("rule"):
+        assert f"<code>{why['urgency']['rule']}</code>" in page
+    for words in why["route"]["matched"].values():
+        assert all(f"<mark>{w}</mark>" in page for w in words)
+    assert "提交更正" in page and 'name="note"' in page
+
+
+def test_citizen_text_and_ids_are_escaped(ui):
+    post_ticket(ui, NASTY, "X-<b>1</b>")
+    login(ui)
+    for path in ("/ui", "/ui/tickets/X-%3Cb%3E1%3C/b%3E"):
+        page = ui.get(path)
+        assert page.status_code == 200, path
+        assert "<script>alert" not in page.text and "<b>1</b>" not in page.text
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text
+        assert "X-&lt;b&gt;1&lt;/b&gt;" in page.text
+    queue = ui.get("/ui").text
+    assert 'href="/ui/tickets/X-%3Cb%3E1%3C/b%3E"' in queue
+
+
+def test_the_ticket_page_shows_the_correction_history(ui):
+    answer = post_ticket(ui, "小区里的路灯坏了好几天了", "H-1")
+    login(ui)
+    new = "other" if answer["category"] != "other" else "lighting"
+    r = ui.post("/v1/tickets/H-1/corrections", json={"category": new, "note": "其实是电线问题"})  # key in the cookie
+    assert r.status_code == 201 and r.json()["annotator"] == "王芳"
+    page = ui.get("/ui/tickets/H-1").text
+    history = page[page.index('id="history"'):]
+    assert "王芳" in history and "其实是电线问题" in history
+    assert f"类别：{CATEGORY_NAMES[answer['category']]} → {CATEGORY_NAMES[new]}" in history
+    assert "H-1" not in ui.get("/ui").text  # reviewed: out of the queue
+    missing = ui.get("/ui/tickets/nope")
+    assert missing.status_code == 404 and "工单 nope 不存在。" in missing.text
+
+
+def test_the_models_page_shows_figures_and_admin_buttons(ui):
+    shutil.copytree(ui.models / "small", ui.models / "small-b")
+    login(ui)
+    page = ui.get("/ui/models").text
+    assert "small-b" in page and "当前启用" in page and "类别宏平均 F1" in page and "留出集" in page
+    assert re.search(r"<td>\d+\.\d%</td>", page)
+    assert "data-activate" not in page and 'id="retrain"' not in page
+    login(ui, "admin")
+    page = ui.get("/ui/models").text
+    assert 'data-activate="small-b"' in page and 'data-activate="small"' not in page and 'id="retrain"' in page
+
+
+def test_the_stats_page_shows_the_counts_of_7_and_30_days(ui):
+    texts = ["单元门口有很重的煤气味", "小区停车位被外人占了", "路灯不亮好几天了", "单元门口煤气味很重"]
+    for i, text in enumerate(texts):
+        post_ticket(ui, text, f"S-{i}")
+    login(ui)
+    ui.post("/v1/tickets/S-2/corrections", json={"category": "other", "urgency": "emergency"})
+    page = ui.get("/ui/stats").text
+    week, month = ui.store.counts(7), ui.store.counts(30)
+    assert sum(week["category"].values()) == 4 and week["category"].get("other", 0) >= 1
+    assert "近 7 天 4 件，近 30 天 4 件" in page
+    for field, names in [("category", CATEGORY_NAMES), ("urgency", URGENCY_NAMES), ("route", ROUTE_NAMES)]:
+        for code, name in names.items():
+            row = f"<tr><td>{name}</td><td>{week[field].get(code, 0)}</td><td>{month[field].get(code, 0)}</td></tr>"
+            assert row in page, row
+    assert page.count("<svg") == 3 and page.count('class="bar-week"') >= len(ROUTES)
+
+
+def test_pages_need_nothing_from_outside_and_forbid_inline_script(ui):
+    post_ticket(ui, "井盖丢了", "O-1")
+    login(ui, "admin")
+    for path in ["/ui", "/ui/models", "/ui/stats", "/ui/tickets/O-1", "/ui/login"]:
+        r = ui.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert not re.search(r"(src|href)=\"(https?:)?//", r.text), path
+        assert "<script>" not in r.text and " style=" not in r.text, path
+    for name, kind in [("ui.css", "text/css"), ("ui.js", "javascript")]:
+        r = ui.get(f"/ui/static/{name}")
+        assert r.status_code == 200 and kind in r.headers["content-type"] and "http" not in r.text
