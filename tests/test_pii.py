@@ -30,3 +30,18 @@ def test_personal_data_is_masked(text, masked):
 )
 def test_ordinary_text_is_left_alone(text):
     assert mask_pii(text) == text
+
+
+def test_skipping_patterns_a_text_cannot_match_changes_nothing():
+    from triage.pii import _PATTERNS
+
+    def every_pattern(text):
+        for pattern, replacement, _ in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+    texts = ["我叫王建国，电话13812345678，身份证430102198507152316", "车牌湘A·3K527的张先生", "邮箱 a@b.cn，李秀英，",
+             "来电人张三反映小区停水", "联系人：李秀英", "没有数字也没有字母的投诉，王师傅，", "湘AD12345 王五，",
+             "ＡＢＣ１２３＠ｑｑ．ｃｏｍ", "١٢٣٤٥٦٧٨ 阿拉伯数字", "", "住户陈小明 0731-84123456"]
+    for text in texts:
+        assert mask_pii(text) == every_pattern(text)

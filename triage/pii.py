@@ -12,27 +12,31 @@ import re
 __all__ = ["mask_pii"]
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_AT, _DIGIT, _CAPITAL = re.compile("@"), re.compile(r"\d"), re.compile("[A-Z]")
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
     "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
 
 # Order matters: the longest digit runs first, so an ID number is not read as a phone number.
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[邮箱]"),
-    (re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)"), "[身份证号]"),
-    (re.compile(r"(?<!\d)\d{15,18}(?!\d)"), "[号码]"),
-    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"), "[手机号]"),
-    (re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"), "[固话]"),
-    (re.compile(rf"[{_PROVINCES}][A-Z][·・. -]?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), "[车牌]"),
-    (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), "[号码]"),
+# The third field names what a pattern cannot match without ("@", a digit, an ASCII capital):
+# a text without it skips the pattern. No replacement brings any of them in.
+_PATTERNS: list[tuple[re.Pattern[str], str, re.Pattern[str] | None]] = [
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[邮箱]", _AT),
+    (re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)"), "[身份证号]",
+     _DIGIT),
+    (re.compile(r"(?<!\d)\d{15,18}(?!\d)"), "[号码]", _DIGIT),
+    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"), "[手机号]", _DIGIT),
+    (re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"), "[固话]", _DIGIT),
+    (re.compile(rf"[{_PROVINCES}][A-Z][·・. -]?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), "[车牌]", _CAPITAL),
+    (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), "[号码]", _DIGIT),
     # a name right after an explicit label ("我叫…", "联系人：…")
-    (re.compile(r"(我叫|本人姓名|姓名|联系人)([:：是为]?)\s*([\u4e00-\u9fff]{2,3})"), r"\1\2[姓名]"),
+    (re.compile(r"(我叫|本人姓名|姓名|联系人)([:：是为]?)\s*([\u4e00-\u9fff]{2,3})"), r"\1\2[姓名]", None),
     # a name after a role word, only when it starts with a common surname ("来电人张先生", not "来电人反映")
     (re.compile(rf"(来电人|投诉人|户主|业主|住户|居民)([:：]?)\s*[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"),
-     r"\1\2[姓名]"),
-    (re.compile(rf"(?<![\u4e00-\u9fff])[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=[,，。:：；;、\s]|$)"), "[姓名]"),
-    (re.compile(rf"[{_SURNAMES}](?=(?:先生|女士|小姐|师傅|阿姨|大爷|老师))"), "某"),
+     r"\1\2[姓名]", None),
+    (re.compile(rf"(?<![\u4e00-\u9fff])[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=[,，。:：；;、\s]|$)"), "[姓名]", None),
+    (re.compile(rf"[{_SURNAMES}](?=(?:先生|女士|小姐|师傅|阿姨|大爷|老师))"), "某", None),
 ]
 
 
@@ -44,6 +48,9 @@ def mask_pii(text: str) -> str:
     >>> mask_pii("车牌湘A·3K527的张先生")
     '车牌[车牌]的某先生'
     """
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    present = {_AT: "@" in text, _DIGIT: _DIGIT.search(text) is not None,
+               _CAPITAL: _CAPITAL.search(text) is not None}
+    for pattern, replacement, needs in _PATTERNS:
+        if needs is None or present[needs]:
+            text = pattern.sub(replacement, text)
     return text
