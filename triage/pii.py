@@ -12,24 +12,26 @@ import re
 __all__ = ["mask_pii"]
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_AT, _DIGIT, _CAPITAL = re.compile("@"), re.compile(r"\d"), re.compile("[A-Z]")
+_AT, _CAPITAL = re.compile("@"), re.compile("[A-Z]")
+_SEVEN_DIGITS, _MOBILE_PREFIX = re.compile(r"\d{7}"), re.compile(r"1[3-9]\d")
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
     "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
 
 # Order matters: the longest digit runs first, so an ID number is not read as a phone number.
-# The third field names what a pattern cannot match without ("@", a digit, an ASCII capital):
-# a text without it skips the pattern. No replacement brings any of them in.
+# The third field is what a pattern cannot match without ("@", seven digits in a row, a mobile
+# number's first three digits, an ASCII capital): a text without it skips the pattern. The
+# replacements hold no digit, "@" or capital, so none of them brings such a thing in.
 _PATTERNS: list[tuple[re.Pattern[str], str, re.Pattern[str] | None]] = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[邮箱]", _AT),
     (re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)"), "[身份证号]",
-     _DIGIT),
-    (re.compile(r"(?<!\d)\d{15,18}(?!\d)"), "[号码]", _DIGIT),
-    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"), "[手机号]", _DIGIT),
-    (re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"), "[固话]", _DIGIT),
+     _SEVEN_DIGITS),
+    (re.compile(r"(?<!\d)\d{15,18}(?!\d)"), "[号码]", _SEVEN_DIGITS),
+    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"), "[手机号]", _MOBILE_PREFIX),
+    (re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"), "[固话]", _SEVEN_DIGITS),
     (re.compile(rf"[{_PROVINCES}][A-Z][·・. -]?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), "[车牌]", _CAPITAL),
-    (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), "[号码]", _DIGIT),
+    (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), "[号码]", _SEVEN_DIGITS),
     # a name right after an explicit label ("我叫…", "联系人：…")
     (re.compile(r"(我叫|本人姓名|姓名|联系人)([:：是为]?)\s*([\u4e00-\u9fff]{2,3})"), r"\1\2[姓名]", None),
     # a name after a role word, only when it starts with a common surname ("来电人张先生", not "来电人反映")
@@ -48,8 +50,8 @@ def mask_pii(text: str) -> str:
     >>> mask_pii("车牌湘A·3K527的张先生")
     '车牌[车牌]的某先生'
     """
-    present = {_AT: "@" in text, _DIGIT: _DIGIT.search(text) is not None,
-               _CAPITAL: _CAPITAL.search(text) is not None}
+    present = {_AT: "@" in text, _SEVEN_DIGITS: _SEVEN_DIGITS.search(text) is not None,
+               _MOBILE_PREFIX: _MOBILE_PREFIX.search(text) is not None, _CAPITAL: _CAPITAL.search(text) is not None}
     for pattern, replacement, needs in _PATTERNS:
         if needs is None or present[needs]:
             text = pattern.sub(replacement, text)
