@@ -5,9 +5,14 @@
 Runs, against one server in one run:
 1. POST /v1/noop (same app, same middleware, no inference): the framework's ceiling;
 2. POST /v1/triage, one text per request, texts cycling through 500 corpus texts;
-3. POST /v1/triage/batch with 100 texts per request, as texts/s, beside in-process
+3. POST /v1/triage with texts cut to 60 characters (short complaints);
+4. POST /v1/triage/batch with 100 texts per request, as texts/s, beside in-process
    Triager.triage_many on the same texts (the ratio is the figure to read).
-Prints requests/s and latency percentiles as wrk reports them. Traffic goes to 127.0.0.1 only.
+Prints requests/s and latency percentiles as wrk reports them, and the server's CPU time per
+request (user + system time of the uvicorn process and its workers, read from /proc before and
+after each run, divided by the requests served): on a shared, noisy host that figure moves far
+less than requests/s. wrk shares the machine: at 1,000 requests/s on two cores the server can
+spend at most about 1.8 CPU-ms per request. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -46,17 +51,44 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def process_tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of ``root`` and every process below it (Linux /proc)."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        parents[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    tree, grew = {root}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grew = bool(below)
+    return sum(cpu.get(pid, 0.0) for pid in tree)
+
+
 def lua_string(s: str) -> str:
     return "[==[" + s + "]==]"
 
 
-def run_wrk(url: str, path: str, bodies: list[str], seconds: int, connections: int) -> dict:
+def run_wrk(url: str, path: str, bodies: list[str], seconds: int, connections: int, server_pid: int) -> dict:
+    cpu_before = process_tree_cpu_seconds(server_pid)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as f:
         f.write(LUA % (",".join(lua_string(b) for b in bodies), path))
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url + path],
                          capture_output=True, text=True, check=True).stdout
     os.unlink(f.name)
+    cpu_seconds = process_tree_cpu_seconds(server_pid) - cpu_before
     figures = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    served = int(re.search(r"(\d+) requests in", out).group(1))
+    figures["server_cpu_ms_per_request"] = round(cpu_seconds * 1000 / max(served, 1), 3)
     for pct in ("50", "90", "99"):
         m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         value, unit = float(m.group(1)), m.group(2)
@@ -91,12 +123,14 @@ def main() -> None:
         else:
             sys.exit("the server did not come up")
         singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
+        shorts = [json.dumps({"text": t[:60]}, ensure_ascii=False) for t in texts]
         batches = [json.dumps({"items": [{"text": t} for t in texts[i:i + 100]]}, ensure_ascii=False)
                    for i in range(0, len(texts), 100)]
-        run_wrk(url, "/v1/triage", singles[:50], 3, args.connections)  # warm both workers
-        noop = run_wrk(url, "/v1/noop", singles, args.seconds, args.connections)
-        single = run_wrk(url, "/v1/triage", singles, args.seconds, args.connections)
-        batch = run_wrk(url, "/v1/triage/batch", batches, args.seconds, 4)
+        run_wrk(url, "/v1/triage", singles[:50], 3, args.connections, server.pid)  # warm both workers
+        noop = run_wrk(url, "/v1/noop", singles, args.seconds, args.connections, server.pid)
+        single = run_wrk(url, "/v1/triage", singles, args.seconds, args.connections, server.pid)
+        short = run_wrk(url, "/v1/triage", shorts, args.seconds, args.connections, server.pid)
+        batch = run_wrk(url, "/v1/triage/batch", batches, args.seconds, 4, server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -108,7 +142,7 @@ def main() -> None:
     batch_texts_per_s = batch["requests_per_s"] * 100
     print(json.dumps({
         "connections": args.connections, "seconds": args.seconds, "workers": 2,
-        "noop": noop, "triage_single": single,
+        "noop": noop, "triage_single": single, "triage_single_60_chars": short,
         "single_vs_noop_ratio": round(single["requests_per_s"] / noop["requests_per_s"], 3),
         "batch_100_texts_per_s": round(batch_texts_per_s), "batch_latency": batch,
         "in_process_triage_many_texts_per_s": round(in_process),

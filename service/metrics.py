@@ -7,6 +7,7 @@ and /metrics adds up every worker's figures.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -26,6 +27,20 @@ class Metrics:
                                    ["category", "urgency", "route"], registry=self.registry)
         self.model = Gauge("triage_model_info", "The model version being served (value 1).", ["version"],
                            registry=self.registry, multiprocess_mode="max")
+        self._per_request: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one request and its latency.
+
+        The labelled children are kept per (route template, method, status), a small set:
+        ``labels()`` takes a lock and checks its arguments on every call.
+        """
+        children = self._per_request.get((route, method, status))
+        if children is None:
+            children = (self.requests.labels(route, method, str(status)), self.latency.labels(route, method))
+            self._per_request[(route, method, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

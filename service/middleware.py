@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +24,15 @@ __all__ = ["RequestContext"]
 
 log = logging.getLogger("triage.service.requests")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _new_id() -> str:
+    """32 random hex digits, as uuid4().hex looks, without a getrandom() call per request.
+
+    Request ids only tell requests apart in the logs; they are not secrets. ``random`` is
+    reseeded in a forked child, so workers do not repeat each other's ids.
+    """
+    return f"{random.getrandbits(128):032x}"
 
 
 class _TooLarge(Exception):
@@ -42,7 +51,7 @@ class RequestContext:
         started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         given = headers.get("x-request-id", "")
-        request_id = given if _SANE_ID.match(given) else uuid.uuid4().hex
+        request_id = given if _SANE_ID.match(given) else _new_id()
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         status = {"code": 500}
@@ -113,8 +122,7 @@ class RequestContext:
     def _record(self, scope: Scope, state: dict[str, Any], status: int, seconds: float, request_id: str) -> None:
         route = scope.get("route")
         path = getattr(route, "path", None) or "unmatched"
-        self.metrics.requests.labels(path, scope["method"], str(status)).inc()
-        self.metrics.latency.labels(path, scope["method"]).observe(seconds)
+        self.metrics.observe_request(path, scope["method"], status, seconds)
         if self.log_requests:
             line = {"event": "request", "request_id": request_id, "method": scope["method"], "path": path,
                     "status": status, "latency_ms": round(seconds * 1000, 2), **state.get("log", {})}

@@ -15,3 +15,15 @@ def test_control_characters_and_whitespace_runs():
 
 def test_empty_stays_empty():
     assert normalize(" \n\t ") == ""
+
+
+def test_the_nfkc_shortcut_equals_unicodedata():
+    import unicodedata
+
+    from triage.normalize import nfkc
+
+    samples = ["小区停水了，已经三天：没人管！（急）？；", "ＡＢＣ１２３，", "①号楼㎡…", "e\u0301，café", "ﬁ，ｶﾞ",
+               "，" * 3, "", "plain ascii", "\u3000全角空格，", "한국어，"]
+    samples += [chr(c) + "，" + chr(c) for c in [*range(0x20, 0xD800, 7), *range(0xE000, 0x10000, 5)]]
+    for text in samples:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), text

@@ -42,3 +42,15 @@ def test_a_bad_user_dictionary_line_names_file_and_line(tmp_path):
     path.write_text("化粪池 3000 n\n窨井盖 many n\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"dict.txt:2: expected 'word frequency tag'"):
         read_userdict(path)
+
+
+def test_token_filtering_equals_one_regex_pass_over_the_joined_tokens(corpus):
+    """The per-token shortcut (letters kept, digit runs folded) equals the plain regex definition."""
+    import re
+
+    tokenizer = JiebaTokenizer()
+    texts = [normalize(row["text"]) for row in corpus[:500]]
+    texts += ["a_b 12_34 ①② x²³ ١٢٣ 五六 Ⅻ 3号楼 abc123def _ __ -- 16-21", "２０１９年ＡＢＣ，ⅩⅡ号", "纯文字没有数字"]
+    for text in texts:
+        joined = "\x00".join(tokenizer.raw(text))
+        assert tokenizer(text) == re.findall(r"[^\W_]+", re.sub(r"\d+", "0", joined)), text

@@ -107,8 +107,12 @@ class CueHits(Mapping[str, list[str]]):
     def _words(self, name: str) -> list[str]:
         if name not in self._found:
             pattern = self._lexicon.patterns.get(name)
-            self._found[name] = ([] if pattern is None else
-                                 list(dict.fromkeys(m.group(0) for m in pattern.finditer(self._text))))
+            if pattern is None:
+                self._found[name] = []
+            elif pattern.groups:  # a "re:" entry with groups: findall would give the groups
+                self._found[name] = list(dict.fromkeys(m.group(0) for m in pattern.finditer(self._text)))
+            else:
+                self._found[name] = list(dict.fromkeys(pattern.findall(self._text)))
         return self._found[name]
 
     def __contains__(self, name: object) -> bool:

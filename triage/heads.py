@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, softmax
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
@@ -55,7 +55,13 @@ class LinearHeads:
                              where=total != 0)
         category[(category > 1.0) & (category <= 1.0 + 1e-5)] = 1.0
         multilabel = expit(logits[:, s[1]:s[2]])
-        urgency = softmax(logits[:, s[2]:s[3]], axis=1) * self.urgency_weights
+        urgency = _softmax(logits[:, s[2]:s[3]]) * self.urgency_weights
         urgency /= urgency.sum(axis=1, keepdims=True)
-        route = softmax(logits[:, s[3]:s[4]], axis=1)
+        route = _softmax(logits[:, s[3]:s[4]])
         return category, multilabel, urgency, route
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    """Row softmax with the very operations of ``scipy.special.softmax(x, axis=1)``, minus its dispatch."""
+    exp_x_shifted = np.exp(x - np.max(x, axis=1, keepdims=True))
+    return exp_x_shifted / np.sum(exp_x_shifted, axis=1, keepdims=True)

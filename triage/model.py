@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -34,7 +33,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .classifier import RecallWeightedClassifier
-from .features import make_features
+from .features import make_features, union_transform
 from .heads import LinearHeads
 from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES
 
@@ -134,8 +133,7 @@ class TriageModel(BaseEstimator):
         """Every head's output for a batch of normalised texts, from one feature pass."""
         check_is_fitted(self, "features_")
         texts = list(X)
-        Z = sp.hstack([vectorizer.transform(texts) for _, vectorizer in self.features_.transformer_list],
-                      format="csr")
+        Z = union_transform(self.features_, texts)
         heads = self._heads()
         if heads is not None:
             category, multilabel, urgency, route = heads.predict_proba(Z)

@@ -96,9 +96,18 @@ class JiebaTokenizer:
                     else self._segmenter().lcut(text, HMM=True))
 
     def __call__(self, text: str) -> list[str]:
-        # one pass over all tokens joined by NUL (neither a word nor a digit character), which
-        # gives exactly the word runs of each token with its digit runs folded
-        return _WORD_RUN.findall(_DIGITS.sub("0", "\x00".join(self.raw(text))))
+        # Each token's word runs ([^\W_]: str.isalnum characters) with digit runs (\d:
+        # str.isdecimal) folded to "0". Most tokens are all letters (isalpha: alphanumeric,
+        # no decimal digit), so they stay as they are without a regular expression.
+        out: list[str] = []
+        for token in self.raw(text):
+            if token.isalpha():
+                out.append(token)
+            elif token.isdecimal():
+                out.append("0")
+            else:
+                out.extend(_WORD_RUN.findall(_DIGITS.sub("0", token)))
+        return out
 
     def __repr__(self) -> str:
         return f"JiebaTokenizer(engine={self.engine!r}, userdict={self.userdict!r})"

@@ -94,29 +94,31 @@ class Triager:
 
     def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
         p = self.model.predict(clean)
-        classes = p.category_classes
         top = np.argsort(-p.category_proba, axis=1)[:, :3]
         confidence = p.category_proba[np.arange(len(clean)), top[:, 0]]
-        review = confidence < self.model.review_threshold_
-        secondary = p.multilabel_proba >= self.model.secondary_threshold_
-        ml_classes = self.model.binarizer_.classes_
-        route_classes = p.route_classes.tolist()
+        review = (confidence < self.model.review_threshold_).tolist()
+        secondary = (p.multilabel_proba >= self.model.secondary_threshold_).tolist()
+        # Python lists and floats from here on: indexing NumPy arrays one element at a time is slow
+        classes, ml_classes = [str(c) for c in p.category_classes], [str(c) for c in self.model.binarizer_.classes_]
+        route_classes, urgencies = p.route_classes.tolist(), [str(u) for u in p.urgency]
+        proba, route_proba, confidence = p.category_proba.tolist(), p.route_proba.tolist(), confidence.tolist()
         out = []
-        for i, text in enumerate(clean):
-            category = str(classes[top[i, 0]])
-            categories = [category] + [str(c) for c in ml_classes[secondary[i]] if c != category]
-            urgency = self.rules.apply(text, str(p.urgency[i]), categories)
+        for i, (text, top_i) in enumerate(zip(clean, top.tolist(), strict=True)):
+            category = classes[top_i[0]]
+            categories = [category] + [c for c, on in zip(ml_classes, secondary[i], strict=True)
+                                       if on and c != category]
+            urgency = self.rules.apply(text, urgencies[i], categories)
             route = self.router.route(category, self.cues.lazy(text),
-                                      dict(zip(route_classes, p.route_proba[i].tolist(), strict=True)))
+                                      dict(zip(route_classes, route_proba[i], strict=True)))
             explanation = {
-                "category": {"top": [[str(classes[j]), round(float(p.category_proba[i, j]), 4)] for j in top[i]]},
+                "category": {"top": [[classes[j], round(proba[i][j], 4)] for j in top_i]},
                 "urgency": urgency.as_dict(),
                 "route": route.as_dict(),
             }
             out.append(TriageResult(
                 category=category, categories=categories, urgency=urgency.urgency, route=route.route,
-                route_name=route.route_name, confidence=round(float(confidence[i]), 4),
-                needs_review=bool(review[i]), explanation=explanation, model_version=self.version))
+                route_name=route.route_name, confidence=round(confidence[i], 4),
+                needs_review=review[i], explanation=explanation, model_version=self.version))
         return out
 
 

@@ -34,14 +34,14 @@ class SafetyRule:
         """The words that made the rule fire, or None."""
         if self.categories and not self.categories.intersection(categories):
             return None
-        if self.unless is not None and self.unless.search(text):
-            return None
         words = []
-        for group in self.groups:
+        for group in self.groups:  # before `unless`: most texts miss the first group, one scan
             m = group.search(text)
             if m is None:
                 return None
             words.append(m.group(0))
+        if self.unless is not None and self.unless.search(text):
+            return None
         return words
 
 

@@ -11,7 +11,8 @@ checks that.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -70,13 +71,12 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
             if fitting:
                 vocab = sorted({tok for toks in tokenized for tok in toks})
                 self.tokens_ = {tok: i for i, tok in enumerate(vocab)}
-            get = self.tokens_.get
-            ids: list[int] = []
-            for toks in tokenized:
-                ids.extend(get(tok, -1) for tok in toks)
-                ids.append(-1)
-            seq = np.array(ids[:-1] if ids else [], dtype=np.int64)
             lengths = np.fromiter((len(t) for t in tokenized), dtype=np.int64, count=len(tokenized))
+            flat = list(chain.from_iterable(tokenized))
+            ids = np.fromiter(map(self.tokens_.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+            # the texts' ids one after another with -1 between texts
+            seq = np.full(max(len(flat) + len(texts) - 1, 0), -1, dtype=np.int64)
+            seq[np.arange(len(flat)) + np.repeat(np.arange(len(texts)), lengths)] = ids
         doc = np.repeat(np.arange(len(lengths)), lengths + 1)[: len(seq)]
         return seq, doc
 
@@ -136,28 +136,38 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        check_is_fitted(self, "idf_")
         texts = list(X)
+        indptr, indices, data = self.transform_arrays(texts)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(texts), self.n_features_out_))
+
+    def transform_arrays(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``transform`` as the CSR arrays (indptr, indices, data): sorted indices, no duplicates.
+
+        Builds them with NumPy alone; scipy's sparse constructors cost more than the
+        arithmetic for the handful of texts a served request brings.
+        """
+        check_is_fitted(self, "idf_")
         seq, doc = self._sequences(texts, fitting=False)
-        rows, cols = [], []
+        width = self.n_features_out_
+        codes = []
         for n, vocab in self.keys_.items():
             if not len(vocab):
                 continue
             keys, where = self._keys(seq, doc, n)
-            pos = np.searchsorted(vocab, keys)
+            order = np.argsort(keys)  # sorted queries make searchsorted walk the vocabulary in order
+            pos = np.empty_like(order)
+            pos[order] = np.searchsorted(vocab, keys[order])
             pos[pos == len(vocab)] = 0
             hit = vocab[pos] == keys
-            rows.append(where[hit])
-            cols.append(pos[hit] + self.offsets_[n])
-        row = np.concatenate(rows) if rows else np.empty(0, np.int64)
-        col = np.concatenate(cols) if cols else np.empty(0, np.int64)
-        counts = sp.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(texts), self.n_features_out_))
-        counts.sum_duplicates()
-        counts.data = (np.log(counts.data) + 1.0) * self.idf_[counts.indices]
-        row_of = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
-        norms = np.sqrt(np.bincount(row_of, weights=counts.data ** 2, minlength=len(texts)))
-        counts.data /= norms[row_of]  # l2 rows; a row with no n-gram has no data to divide
-        return counts
+            codes.append(where[hit] * width + (pos[hit] + self.offsets_[n]))  # row-major cell number
+        cells, counts = np.unique(np.concatenate(codes) if codes else np.empty(0, np.int64), return_counts=True)
+        row = cells // width
+        indices = cells - row * width
+        indptr = np.searchsorted(cells, np.arange(len(texts) + 1) * width)
+        data = (np.log(counts.astype(np.float64)) + 1.0) * self.idf_[indices]
+        norms = np.sqrt(np.bincount(row, weights=data ** 2, minlength=len(texts)))
+        data /= norms[row]  # l2 rows; a row with no n-gram has no data to divide
+        return indptr, indices, data
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The n-grams as strings (characters, or tokens joined by a space), in column order."""

@@ -45,5 +45,8 @@ def serve(
         fail(f"invalid TRIAGE_* setting: {e}")
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="triage-metrics-")
+    # A worker loading the model holds the GIL for seconds at a time; on a busy host it then misses
+    # uvicorn's 5-second health check and is killed and restarted, over and over.
     uvicorn.run("service.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                loop="uvloop", http="httptools", access_log=False, log_level="warning")
+                loop="uvloop", http="httptools", access_log=False, log_level="warning",
+                timeout_worker_healthcheck=30)
