@@ -64,8 +64,9 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     if body.store or service.settings.store_all:
         [caller_id] = await _store(service, [(caller_id, body.text, body.channel)], [result])
     service.metrics.predictions.labels(result.category, result.urgency, result.route).inc()
-    request.scope["state"]["log"] = {"text": mask_pii(body.text[:200]), "category": result.category,
-                                     "urgency": result.urgency, "route": result.route}
+    if service.settings.log_requests:  # masking costs as much as a small part of inference: only when logged
+        request.scope["state"]["log"] = {"text": mask_pii(body.text[:200]), "category": result.category,
+                                         "urgency": result.urgency, "route": result.route}
     return _json(_public(result, caller_id, service, now))
 
 
