@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -27,6 +28,8 @@ from .routes import health, models, tickets, triage, ui
 from .settings import Settings
 
 __all__ = ["create_app", "create_app_from_env"]
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, *, triager: Triager | None = None,
@@ -65,7 +68,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     app.include_router(models.router)
     app.include_router(health.router)
     app.include_router(ui.router)
-    app.mount("/ui/static", StaticFiles(packages=[("service", "static")]), name="ui-static")
+    app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     if settings.noop_route:
         app.include_router(health.noop_router)
     app.add_middleware(RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes,

@@ -56,3 +56,8 @@ def test_serve_without_a_model(tmp_path):
     assert out.returncode == 1
     assert out.stderr.strip() == (f"Error: {tmp_path / 'ACTIVE'}: no active model. Train one with 'triage train' "
                                   "or point TRIAGE_MODELS_DIR at a models folder.")
+
+
+def test_the_staff_page_and_its_files_are_served(server):
+    assert httpx.get(server + "/ui/static/ui.css").status_code == 200
+    assert httpx.get(server + "/ui", follow_redirects=False).headers["location"] == "/ui/login"
