@@ -30,7 +30,7 @@ def test_tag_jsonl_to_csv_with_a_bad_row(tmp_path, small_models_dir):
     result = run("tag", source, "-o", tmp_path / "out.csv", "--models", small_models_dir)
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,text,channel,category,categories,urgency,route,route_name,confidence,needs_review"
+    assert lines[0] == "id,text,channel,category,categories,urgency,route,route_name,confidence,needs_review,cues"
     assert [line.split(",")[0] for line in lines[1:]] == ["a", "c"]
     errors = (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(e) for e in errors] == [{"line": 2, "reason": "empty text", "id": "b"}]
