@@ -130,3 +130,22 @@ def test_train_refuses_a_corpus_with_one_category(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("Error: the training texts hold only one category (gas); "
                                           "a model needs at least two")
+
+
+def test_tag_on_dask_needs_a_folder_and_a_scheduler(tmp_path):
+    (tmp_path / "in.jsonl").write_text('{"text": "停水"}\n', encoding="utf-8")
+    result = run("tag", tmp_path / "in.jsonl", "-o", tmp_path / "out", "--engine", "dask", "--scheduler", "tcp://h:8786")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --engine dask tags a folder of files; give INPUT_DIR -o OUTPUT_DIR"
+    result = run("tag", tmp_path, "-o", tmp_path / "out", "--engine", "dask")
+    assert result.stderr.strip() == "Error: --engine dask needs --scheduler tcp://HOST:8786"
+
+
+def test_tag_a_folder_into_a_folder(tmp_path, small_models_dir):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text('{"id": 1, "text": "停水"}\n', encoding="utf-8")
+    (tmp_path / "in" / "b.csv").write_text("id,text\n2,路灯不亮\n3,\n", encoding="utf-8")
+    result = run("tag", tmp_path / "in", "-o", tmp_path / "out", "--format", "csv", "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.csv", "b.csv", "b.errors.jsonl"]
+    assert "tagged 2 of 3 rows" in result.stderr

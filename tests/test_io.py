@@ -100,3 +100,13 @@ def test_gbk_with_crlf_and_ragged_rows(tmp_path):
     records = list(read_records(path, text_column="留言主题,留言详情"))
     assert [(r.line, r.text, r.problem) for r in records] == [
         (2, "停水 三天没水", None), (3, None, "2 fields where the header has 3"), (4, "下水道堵了", None)]
+
+
+def test_parquet(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"工单编号": ["a", "b"], "留言详情": ["小区停水了", None]}), tmp_path / "p.parquet")
+    records = list(read_records(tmp_path / "p.parquet", text_column="留言详情"))
+    assert [(r.line, r.row["工单编号"], r.text, r.problem) for r in records] == [(1, "a", "小区停水了", None),
+                                                                               (2, "b", None, "empty text")]
