@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import MissingDependencyError
+from .errors import InputError, MissingDependencyError
 from .partitions import plan_partitions, sum_summaries
 from .tagging import TagSummary, tag_file
 
@@ -88,7 +88,10 @@ def tag_directory_on_dask(triager: Any, source_dir: str | Path, output_dir: str 
     started = time.perf_counter()
     partitions = plan_partitions(source_dir, output_dir, fmt)
     Path(output_dir).mkdir(parents=True, exist_ok=True)
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler, timeout=30)
+    except (OSError, TimeoutError) as e:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     try:
         client.register_plugin(TriagerPlugin.from_triager(triager, models_dir), name=PLUGIN_NAME)
         futures = []

@@ -31,10 +31,12 @@ class TagSummary:
     errors: int
     seconds: float
     errors_path: Path | None
+    tagged_before: int = 0  # by the run this one resumed
 
     @property
     def rate(self) -> float:
-        return self.tagged / self.seconds if self.seconds else 0.0
+        """Rows tagged per second by this run."""
+        return (self.tagged - self.tagged_before) / self.seconds if self.seconds else 0.0
 
 
 def errors_path_for(output: str | Path) -> Path:
@@ -115,7 +117,7 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
         save_checkpoint(checkpoint_path, state)
         errors_path.unlink(missing_ok=True)
         out, err = open(output, "wb"), None  # noqa: SIM115 (closed below)
-    last_saved = time.monotonic()
+    last_saved, tagged_before = time.monotonic(), state.tagged
 
     def save() -> None:
         for f in (out, err):
@@ -180,4 +182,5 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
         if err is not None:
             err.close()
     return TagSummary(rows=state.rows_done, tagged=state.tagged, errors=state.bad,
-                      seconds=time.perf_counter() - started, errors_path=errors_path if state.bad else None)
+                      seconds=time.perf_counter() - started, errors_path=errors_path if state.bad else None,
+                      tagged_before=tagged_before)
