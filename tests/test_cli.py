@@ -31,7 +31,7 @@ def test_tag_jsonl_to_csv_with_a_bad_row(tmp_path, small_models_dir):
     result = run("tag", source, "-o", tmp_path / "out.csv", "--models", small_models_dir)
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,text,channel,category,categories,urgency,route,route_name,confidence,needs_review"
+    assert lines[0] == "id,text,channel,category,categories,urgency,route,route_name,confidence,needs_review,cues"
     assert [line.split(",")[0] for line in lines[1:]] == ["a", "c"]
     errors = (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(e) for e in errors] == [{"line": 2, "reason": "empty text", "id": "b"}]
@@ -153,3 +153,22 @@ def test_a_key_with_an_unknown_role_is_refused(tmp_path):
     result = run("keys", "create", "--role", "root", "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.exit_code == 1
     assert "Error: role 'root' is not one of intake, staff, admin" in result.output
+
+
+def test_tag_on_dask_needs_a_folder_and_a_scheduler(tmp_path):
+    (tmp_path / "in.jsonl").write_text('{"text": "停水"}\n', encoding="utf-8")
+    result = run("tag", tmp_path / "in.jsonl", "-o", tmp_path / "out", "--engine", "dask", "--scheduler", "tcp://h:8786")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --engine dask tags a folder of files; give INPUT_DIR -o OUTPUT_DIR"
+    result = run("tag", tmp_path, "-o", tmp_path / "out", "--engine", "dask")
+    assert result.stderr.strip() == "Error: --engine dask needs --scheduler tcp://HOST:8786"
+
+
+def test_tag_a_folder_into_a_folder(tmp_path, small_models_dir):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text('{"id": 1, "text": "停水"}\n', encoding="utf-8")
+    (tmp_path / "in" / "b.csv").write_text("id,text\n2,路灯不亮\n3,\n", encoding="utf-8")
+    result = run("tag", tmp_path / "in", "-o", tmp_path / "out", "--format", "csv", "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.csv", "b.csv", "b.errors.jsonl"]
+    assert "tagged 2 of 3 rows" in result.stderr

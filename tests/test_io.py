@@ -78,7 +78,7 @@ def test_xlsx(tmp_path):
 
 
 def test_an_unknown_format(tmp_path):
-    with pytest.raises(InputError, match=r"the input file must be one of .jsonl, .csv, .xlsx \(got '.txt'\)"):
+    with pytest.raises(InputError, match=r"the input file must be one of .jsonl, .csv, .xlsx, .parquet \(got '.txt'\)"):
         list(read_records(tmp_path / "a.txt"))
 
 
@@ -86,3 +86,27 @@ def test_records_keep_every_input_column(tmp_path):
     path = write(tmp_path / "k.jsonl", json.dumps({"id": "a", "text": "停水", "来源": "微信"}, ensure_ascii=False))
     [record] = read_records(path)
     assert record.row == {"id": "a", "text": "停水", "来源": "微信"}
+
+
+def test_bom_crlf_and_a_quoted_crlf_inside_a_field(tmp_path):
+    path = write(tmp_path / "e.csv", '\ufeff工单编号,留言详情\r\n1,"楼道灯坏了\r\n物业不管"\r\n2,井盖丢了\r\n')
+    records = list(read_records(path, text_column="留言详情"))
+    assert [(r.line, r.row["工单编号"], r.text) for r in records] == [(2, "1", "楼道灯坏了\r\n物业不管"),
+                                                                     (4, "2", "井盖丢了")]
+
+
+def test_gbk_with_crlf_and_ragged_rows(tmp_path):
+    path = write(tmp_path / "g.csv", "编号,留言主题,留言详情\r\n1,停水,三天没水\r\n2,路灯\r\n3,,下水道堵了\r\n", "gbk")
+    records = list(read_records(path, text_column="留言主题,留言详情"))
+    assert [(r.line, r.text, r.problem) for r in records] == [
+        (2, "停水 三天没水", None), (3, None, "2 fields where the header has 3"), (4, "下水道堵了", None)]
+
+
+def test_parquet(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"工单编号": ["a", "b"], "留言详情": ["小区停水了", None]}), tmp_path / "p.parquet")
+    records = list(read_records(tmp_path / "p.parquet", text_column="留言详情"))
+    assert [(r.line, r.row["工单编号"], r.text, r.problem) for r in records] == [(1, "a", "小区停水了", None),
+                                                                               (2, "b", None, "empty text")]

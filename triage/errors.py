@@ -10,7 +10,8 @@ The hierarchy, so that callers can catch as broadly or narrowly as they need::
     │   ├── ModelNotFoundError     no model folder, or no active version
     │   └── ModelIntegrityError    the model file does not match meta.json (tampered or corrupt)
     ├── InputError             a text or an input file cannot be read
-    └── CorpusError            a corpus file breaks the labeling contract
+    ├── CorpusError            a corpus file breaks the labeling contract
+    └── MissingDependencyError an optional extra is not installed (the message names the pip line)
 
 Library code raises these; only the command line turns them into user messages.
 """
@@ -22,6 +23,7 @@ __all__ = [
     "CorpusError",
     "InputError",
     "LexiconError",
+    "MissingDependencyError",
     "ModelError",
     "ModelIntegrityError",
     "ModelNotFoundError",
@@ -67,3 +69,7 @@ class InputError(TriageError):
 
 class CorpusError(TriageError):
     """A corpus file breaks the labeling contract."""
+
+
+class MissingDependencyError(TriageError):
+    """An optional extra (such as Dask) is needed but not installed; the message names the install line."""

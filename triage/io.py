@@ -1,7 +1,7 @@
-"""Streaming input and output for batch tagging: JSONL, CSV (UTF-8 or GBK) and XLSX.
+"""Streaming input for batch tagging: JSONL, CSV (UTF-8 or GBK), XLSX and Parquet.
 
 Readers yield one :class:`Record` at a time, so a file of any size is read in
-constant memory; writers append rows as they come.
+constant memory. Parquet needs pyarrow (``pip install '.[dask]'``).
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .errors import InputError
 
-__all__ = ["OUTPUT_FIELDS", "Record", "RowWriter", "count_records", "detect_encoding", "open_writer", "read_records"]
+__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "Record", "count_records", "detect_encoding", "output_format",
+           "read_records"]
 
-OUTPUT_FIELDS = ("category", "categories", "urgency", "route", "route_name", "confidence", "needs_review")
-INPUT_FORMATS = (".jsonl", ".csv", ".xlsx")
+#: The fields tagging adds to each row; ``cues`` holds the words behind the urgency and route rules.
+OUTPUT_FIELDS = ("category", "categories", "urgency", "route", "route_name", "confidence", "needs_review", "cues")
+INPUT_FORMATS = (".jsonl", ".csv", ".xlsx", ".parquet")
 OUTPUT_FORMATS = (".jsonl", ".csv")
 
 
@@ -84,8 +86,10 @@ def read_records(path: str | Path, *, text_column: str = "text", encoding: str |
         yield from _read_jsonl(path, text_column, encoding or "utf-8-sig")
     elif suffix == ".csv":
         yield from _read_csv(path, text_column, encoding or detect_encoding(path))
-    else:
+    elif suffix == ".xlsx":
         yield from _read_xlsx(path, text_column)
+    else:
+        yield from _read_parquet(path, text_column)
 
 
 def _read_jsonl(path: Path, text_column: str, encoding: str) -> Iterator[Record]:
@@ -169,6 +173,27 @@ def _read_xlsx(path: Path, text_column: str) -> Iterator[Record]:
         book.close()
 
 
+def _read_parquet(path: Path, text_column: str) -> Iterator[Record]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(f"{path}: reading Parquet needs pyarrow: pip install '.[dask]'") from None
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as e:
+        raise InputError(f"{path}: cannot open as a Parquet file: {e}") from e
+    header = table.schema_arrow.names
+    for column in text_column.split(","):
+        if column not in header:
+            raise InputError(f"{path}: no column {column!r}; the columns are {header}. Use --text-column.")
+    n = 0
+    for batch in table.iter_batches(batch_size=4096):
+        for row in batch.to_pylist():
+            n += 1
+            text, problem = _text_of(row, text_column)
+            yield Record(n, row, text, problem)
+
+
 def count_records(path: str | Path, encoding: str | None = None) -> int | None:
     """A quick row count for progress bars (None for formats where it is not cheap)."""
     path = Path(path)
@@ -181,26 +206,6 @@ def count_records(path: str | Path, encoding: str | None = None) -> int | None:
     return None
 
 
-class RowWriter:
-    """Writes input columns plus the triage fields, as JSONL or CSV."""
-
-    def __init__(self, stream: IO[str], fmt: str) -> None:
-        self.stream, self.fmt = stream, fmt
-        self._csv: csv.DictWriter | None = None
-
-    def write(self, row: dict[str, Any]) -> None:
-        if self.fmt == ".jsonl":
-            self.stream.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-            return
-        flat = {k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()}
-        if self._csv is None:
-            self._csv = csv.DictWriter(self.stream, fieldnames=list(flat), extrasaction="ignore")
-            self._csv.writeheader()
-        self._csv.writerow(flat)
-
-
-def open_writer(path: str | Path) -> tuple[IO[str], RowWriter]:
-    path = Path(path)
-    fmt = _suffix(path, OUTPUT_FORMATS, "the output file")
-    stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (the caller closes it)
-    return stream, RowWriter(stream, fmt)
+def output_format(path: str | Path) -> str:
+    """The output's format from its name (``.jsonl`` or ``.csv``); anything else is an InputError."""
+    return _suffix(Path(path), OUTPUT_FORMATS, "the output file")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-__all__ = ["CATEGORIES", "CATEGORY_NAMES", "MANAGER", "MANAGER_ROUTES", "ROUTES", "ROUTE_NAMES", "URGENCIES",
-           "URGENCY_NAMES", "URGENCY_RANK"]
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_NAMES",
+    "MANAGER",
+    "MANAGER_ROUTES",
+    "ROUTES",
+    "ROUTE_NAMES",
+    "URGENCIES",
+    "URGENCY_NAMES",
+    "URGENCY_RANK",
+]
 
 CATEGORIES: tuple[str, ...] = ("water", "gas", "drainage", "parking", "lighting", "other")
 URGENCIES: tuple[str, ...] = ("emergency", "high", "normal")
 URGENCY_RANK: dict[str, int] = {"normal": 0, "high": 1, "emergency": 2}
-
 CATEGORY_NAMES: dict[str, str] = {"water": "供水", "gas": "燃气", "drainage": "排水", "parking": "停车",
                                   "lighting": "照明", "other": "其他"}
 URGENCY_NAMES: dict[str, str] = {"emergency": "紧急", "high": "较急", "normal": "一般"}

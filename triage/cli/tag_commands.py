@@ -1,9 +1,10 @@
-"""Batch commands for operators: tag a file."""
+"""Batch commands for operators: tag a file or a folder of files, here or on a Dask cluster."""
 
 from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +14,20 @@ from ..errors import TriageError
 from .common import ModelsDir, app, fail, load_triager
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 @app.command()
 def tag(
-    source: Annotated[Path, typer.Argument(help="Input .jsonl, .csv or .xlsx file.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output .jsonl or .csv file.")],
+    source: Annotated[Path, typer.Argument(help="Input .jsonl, .csv, .xlsx or .parquet file, or a folder of them.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output .jsonl or .csv file (a folder for a folder).")],
     text_column: Annotated[str, typer.Option(help="Column with the text; several joined by commas.")] = "text",
     id_column: Annotated[str, typer.Option(help="Column with the row id (reported for bad rows).")] = "id",
     encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected, UTF-8 or GBK).")] = None,
@@ -24,37 +35,64 @@ def tag(
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per vectorised batch.")] = 512,
     jobs: Annotated[int | None, typer.Option("-j", "--jobs", min=1,
                                              help="Worker processes (default: every core).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")] = False,
+    checkpoint_every: Annotated[float, typer.Option(min=0, help="Seconds between checkpoints.")] = 2.0,
+    engine: Annotated[Engine, typer.Option(help="local, or dask for a folder on a Dask cluster.")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="Output format for a folder.")] = Format.jsonl,
     models: ModelsDir = None,
 ) -> None:
-    """Tag every row of a file with category, categories, urgency, route and confidence.
+    """Tag every row of a file with category, categories, urgency, route, confidence and cues.
 
-    Streams the input in batches (constant memory), keeps every input column,
-    and sends rows with empty or unreadable text to an errors file with the
-    line number and the reason instead of stopping.
+    Streams the input in batches (constant memory) over worker processes, keeps
+    every input column and the input order, and sends rows with empty or
+    unreadable text to an errors file with the line number and the reason
+    instead of stopping. A killed run continues with --resume. A folder of files
+    is tagged into an output folder, here or with --engine dask on a cluster.
 
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
     """
+    from ..artifacts import default_models_dir
     from ..io import count_records
-    from ..tagging import tag_file
 
+    options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size}
+    bar = None
     try:
+        if engine is Engine.dask and not source.is_dir():
+            fail("--engine dask tags a folder of files; give INPUT_DIR -o OUTPUT_DIR")
+        if engine is Engine.dask and not scheduler:
+            fail("--engine dask needs --scheduler tcp://HOST:8786")
+        if source.is_dir() and errors is not None:
+            fail("--errors is for one file; a folder's bad rows go to OUTPUT_DIR/NAME.errors.jsonl")
         triager = load_triager(models)
-        bar = None
-        if sys.stderr.isatty():
-            from tqdm import tqdm
+        if engine is Engine.dask:
+            from ..dask_engine import tag_directory_on_dask
 
-            bar = tqdm(total=count_records(source, encoding), unit="rows", desc="tagging", file=sys.stderr)
-        try:
-            summary = tag_file(triager, source, output, text_column=text_column, id_column=id_column,
-                               encoding=encoding, errors_path=errors, batch_size=batch_size,
-                               jobs=jobs or os.cpu_count() or 1, progress=bar.update if bar else None)
-        finally:
-            if bar:
-                bar.close()
+            summary = tag_directory_on_dask(triager, source, output, scheduler=scheduler, resume=resume,
+                                            models_dir=models or default_models_dir(),
+                                            fmt="." + output_format.value, **options)
+        elif source.is_dir():
+            from ..partitions import tag_directory
+
+            summary = tag_directory(triager, source, output, fmt="." + output_format.value, resume=resume,
+                                    jobs=jobs or os.cpu_count() or 1, checkpoint_every=checkpoint_every, **options)
+        else:
+            from ..tagging import tag_file
+
+            if sys.stderr.isatty():
+                from tqdm import tqdm
+
+                bar = tqdm(total=count_records(source, encoding), unit="rows", desc="tagging", file=sys.stderr)
+            summary = tag_file(triager, source, output, errors_path=errors, resume=resume,
+                               checkpoint_every=checkpoint_every, jobs=jobs or os.cpu_count() or 1,
+                               progress=bar.update if bar else None, **options)
     except TriageError as e:
         fail(str(e))
     except OSError as e:
         fail(f"{e.filename}: {e.strerror}")
+    finally:
+        if bar:
+            bar.close()
     message = f"tagged {summary.tagged} of {summary.rows} rows in {summary.seconds:.1f} s ({summary.rate:.0f} rows/s)"
     if summary.errors:
         message += f"; {summary.errors} bad rows in {summary.errors_path}"
