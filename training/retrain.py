@@ -81,13 +81,11 @@ def retrain(store: Store, *, corpus_dir: str | Path | None = None, models_dir: s
     progress(f"training a candidate on {len(train_rows)} texts ({counts['corrected_train']} corrected tickets)")
     version = datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + (f"-job{job_id}" if job_id is not None else "-retrain")
     training = {**counts, "extra_texts": counts["corrected_train"], "corpus_sha256": corpus_sha256(corpus_dir)}
-    fit_and_save(train_rows, heldout, models_dir, version=version, make_active=False, params=_params(active.meta),
-                 training=training, log=log)
-    progress(f"scoring {version} and {was_active} on the same {len(heldout)} held-out texts",
-             candidate_version=version)
-    gold = {str(r["id"]): r for r in heldout}
-    candidate_figures = score(gold, predict_rows(Triager.load(version, models_dir=models_dir), heldout))
-    active_figures = score(gold, predict_rows(active, heldout))
+    _, meta = fit_and_save(train_rows, heldout, models_dir, version=version, make_active=False,
+                           params=_params(active.meta), training=training, log=log)
+    candidate_figures = meta["metrics"]["heldout"]  # fit_and_save scored the candidate on these very texts
+    progress(f"scoring {was_active} on the same {len(heldout)} held-out texts", candidate_version=version)
+    active_figures = score({str(r["id"]): r for r in heldout}, predict_rows(active, heldout))
     reasons = gate_reasons(candidate_figures, active_figures)
     if not reasons and active_version(models_dir) != was_active:
         reasons.append(f"the active model changed from {was_active} to {active_version(models_dir)} meanwhile")

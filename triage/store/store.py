@@ -163,27 +163,31 @@ class Store:
             return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": _utc(t.received_at),
                      "prediction": _prediction(p)} for t, p in rows]
 
+    @staticmethod
+    def _histories(s, ids: Sequence[str]) -> Iterator[tuple[Ticket, Prediction | None, list[Correction]]]:
+        """(ticket, latest prediction, corrections) of each corrected ticket in ``ids``, 500 tickets a query."""
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(chunk)))}
+            latest: dict[str, Prediction] = {}
+            for p in s.scalars(select(Prediction).where(Prediction.ticket_id.in_(chunk)).order_by(Prediction.id)):
+                latest[p.ticket_id] = p
+            history: dict[str, list[Correction]] = {}
+            for c in s.scalars(select(Correction).where(Correction.ticket_id.in_(chunk)).order_by(Correction.id)):
+                history.setdefault(c.ticket_id, []).append(c)
+            for ticket_id in chunk:
+                yield tickets[ticket_id], latest.get(ticket_id), history[ticket_id]
+
     def corrected_labels(self) -> Iterator[dict[str, Any]]:
         """The labels in force for every corrected ticket, with its text (for export and retraining)."""
         with self._session() as s:
             ids = s.scalars(select(Correction.ticket_id).distinct().order_by(Correction.ticket_id)).all()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(chunk)))}
-                latest: dict[str, Prediction] = {}
-                for p in s.scalars(select(Prediction).where(Prediction.ticket_id.in_(chunk)).order_by(Prediction.id)):
-                    latest[p.ticket_id] = p
-                history: dict[str, list[Correction]] = {}
-                for c in s.scalars(select(Correction).where(Correction.ticket_id.in_(chunk)).order_by(Correction.id)):
-                    history.setdefault(c.ticket_id, []).append(c)
-                for ticket_id in chunk:
-                    t, corrections = tickets[ticket_id], history[ticket_id]
-                    labels = self._labels(latest.get(ticket_id), corrections)
-                    predicted = latest.get(ticket_id)
-                    categories = [labels["category"]] + [c for c in (predicted.categories if predicted else [])
-                                                          if c != labels["category"]]
-                    yield {"id": t.id, "text": t.text, **labels, "categories": categories,
-                           "annotator": corrections[-1].annotator, "corrected_at": _utc(corrections[-1].created_at)}
+            for ticket, predicted, corrections in self._histories(s, ids):
+                labels = self._labels(predicted, corrections)
+                categories = [labels["category"]] + [c for c in (predicted.categories if predicted else [])
+                                                      if c != labels["category"]]
+                yield {"id": ticket.id, "text": ticket.text, **labels, "categories": categories,
+                       "annotator": corrections[-1].annotator, "corrected_at": _utc(corrections[-1].created_at)}
 
     def counts(self, days: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
         """Tickets received in the last ``days`` days by category, urgency and route (labels in force)."""
@@ -199,13 +203,13 @@ class Store:
                     out[field][value] += n
             corrected = s.scalars(select(Correction.ticket_id).join(Ticket, Ticket.id == Correction.ticket_id)
                                   .where(Ticket.received_at >= since).distinct()).all()
-        for ticket_id in corrected:  # few: move each corrected ticket from its predicted to its corrected labels
-            ticket = self.ticket(ticket_id)
-            if ticket["predictions"]:
-                predicted, labels = ticket["predictions"][-1], ticket["labels"]
-                for field in LABEL_FIELDS:
-                    out[field][predicted[field]] -= 1
-                    out[field][labels[field]] += 1
+            # move each corrected ticket from its predicted labels to the labels in force
+            for _, predicted, corrections in self._histories(s, corrected):
+                if predicted is not None:
+                    labels = self._labels(predicted, corrections)
+                    for field in LABEL_FIELDS:
+                        out[field][getattr(predicted, field)] -= 1
+                        out[field][labels[field]] += 1
         return {f: {k: v for k, v in c.most_common() if v > 0} for f, c in out.items()}
 
     # API keys
