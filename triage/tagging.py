@@ -156,13 +156,13 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
     records = islice(read_records(source, text_column=text_column, encoding=encoding), state.rows_done, None)
     work = jobs_of(_chunks(records, batch_size))
     _WORKER_TRIAGER = triager
+    triager.triage("预热")  # build lazily made tables now: before workers fork and share them
+    gc.freeze()  # the model lives for the whole run: keep its objects out of every collection
     try:
         if jobs <= 1:
             for chunk, columns in work:
                 write(_work(chunk, fmt, columns, id_column))
         else:
-            triager.triage("预热")  # load lazily built tables once, before the workers fork and share them
-            gc.freeze()  # keep the shared pages shared: the collector must not touch the parent's objects
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                      initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
                 pending: deque = deque()
@@ -176,8 +176,7 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
         checkpoint_path.unlink()
     finally:
         _WORKER_TRIAGER = None
-        if jobs > 1:
-            gc.unfreeze()
+        gc.unfreeze()
         out.close()
         if err is not None:
             err.close()
