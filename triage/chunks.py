@@ -23,10 +23,13 @@ __all__ = ["ChunkResult", "cue_words", "header_text", "output_columns", "tag_chu
 
 @dataclass
 class ChunkResult:
-    """The text to append to the output and to the errors file for one chunk, and its counts."""
+    """The UTF-8 bytes to append to the output and to the errors file for one chunk, and its counts.
 
-    output: str
-    errors: str
+    Bytes, encoded where the chunk was formatted: the process that appends them only copies.
+    """
+
+    output: bytes
+    errors: bytes
     rows: int
     tagged: int
     bad: int
@@ -100,5 +103,5 @@ def tag_chunk(triager: Triager, records: Sequence[Record], *, fmt: str, columns:
         if id_column and id_column in record.row:
             error["id"] = record.row[id_column]
         errors.append(json.dumps(error, ensure_ascii=False, default=str) + "\n")
-    return ChunkResult(output=output.getvalue(), errors="".join(errors), rows=len(records), tagged=tagged,
-                       bad=len(errors))
+    return ChunkResult(output=output.getvalue().encode("utf-8"), errors="".join(errors).encode("utf-8"),
+                       rows=len(records), tagged=tagged, bad=len(errors))

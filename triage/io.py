@@ -1,7 +1,9 @@
 """Streaming input for batch tagging: JSONL, CSV (UTF-8 or GBK), XLSX and Parquet.
 
-Readers yield one :class:`Record` at a time, so a file of any size is read in
-constant memory. Parquet needs pyarrow (``pip install '.[dask]'``).
+:func:`open_rows` streams a file as cheap raw items (CSV fields, JSONL lines) and a
+:class:`RecordDecoder` that turns each into a :class:`Record`; :func:`read_records` does
+both. One row at a time, so a file of any size is read in constant memory. Parquet needs
+pyarrow (``pip install '.[dask]'``).
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError
 
-__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "Record", "count_records", "detect_encoding", "output_format",
-           "read_records"]
+__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "Record", "RecordDecoder", "count_records", "detect_encoding",
+           "open_rows", "output_format", "read_records"]
 
 #: The fields tagging adds to each row; ``cues`` holds the words behind the urgency and route rules.
 OUTPUT_FIELDS = ("category", "categories", "urgency", "route", "route_name", "confidence", "needs_review", "cues")
@@ -76,43 +79,94 @@ def _text_of(row: dict[str, Any], text_column: str) -> tuple[str | None, str | N
     return (text, None) if text else (None, "empty text")
 
 
-def read_records(path: str | Path, *, text_column: str = "text", encoding: str | None = None) -> Iterator[Record]:
-    """Yield every row of a .jsonl, .csv or .xlsx file; unusable rows come with a ``problem``."""
+Item = tuple[int, Any]  # a raw row from open_rows: (line number, fields or a reason it is unreadable)
+
+
+@dataclass(frozen=True)
+class RecordDecoder:
+    """Makes the :class:`Record` of one raw item from :func:`open_rows`.
+
+    Small and picklable: the process reading a file ships cheap raw items (CSV field lists,
+    JSONL lines) and worker processes decode them, so reading is not the bottleneck of ``-j N``.
+    """
+
+    fmt: str
+    text_column: str
+    header: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+
+    def __call__(self, item: Item) -> Record:
+        line, raw = item
+        if self.fmt == ".csv":
+            if isinstance(raw, str):
+                return Record(line, {}, None, raw)
+            row = dict(zip(self.header, raw, strict=False))
+            if len(raw) != len(self.header):
+                return Record(line, row, None, f"{len(raw)} fields where the header has {len(self.header)}")
+        elif self.fmt == ".jsonl":
+            try:
+                row = json.loads(raw.decode(self.encoding))
+            except UnicodeDecodeError:
+                return Record(line, {}, None, f"not valid {self.encoding}")
+            except json.JSONDecodeError as e:
+                return Record(line, {}, None, f"not JSON: {e.msg}")
+            if not isinstance(row, dict):
+                return Record(line, {}, None, "not a JSON object")
+        elif self.fmt == ".xlsx":
+            row = {h: v for h, v in zip(self.header, raw, strict=False) if h}
+        else:
+            row = raw
+        text, problem = _text_of(row, self.text_column)
+        return Record(line, row, text, problem)
+
+
+@contextmanager
+def open_rows(path: str | Path, *, text_column: str = "text",
+              encoding: str | None = None) -> Iterator[tuple[RecordDecoder, Iterator[Item]]]:
+    """Open a .jsonl, .csv, .xlsx or .parquet file as its decoder and its raw ``(line, item)`` stream.
+
+    The header is read and the text columns checked on entering, so a wrong ``text_column``
+    fails at once; the file is closed on leaving. Blank rows are skipped; every other row is
+    one item, including those that decode to a Record with a ``problem``.
+    """
     path = Path(path)
     suffix = _suffix(path, INPUT_FORMATS, "the input file")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, text_column, encoding or "utf-8-sig")
+        with open(path, "rb") as f:
+            yield RecordDecoder(suffix, text_column, encoding=encoding or "utf-8-sig"), _jsonl_items(f)
     elif suffix == ".csv":
-        yield from _read_csv(path, text_column, encoding or detect_encoding(path))
+        with _csv_rows(path, text_column, encoding or detect_encoding(path)) as opened:
+            yield opened
     elif suffix == ".xlsx":
-        yield from _read_xlsx(path, text_column)
+        with _xlsx_rows(path, text_column) as opened:
+            yield opened
     else:
-        yield from _read_parquet(path, text_column)
+        with _parquet_rows(path, text_column) as opened:
+            yield opened
 
 
-def _read_jsonl(path: Path, text_column: str, encoding: str) -> Iterator[Record]:
-    with open(path, "rb") as f:
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw.decode(encoding))
-            except UnicodeDecodeError:
-                yield Record(n, {}, None, f"not valid {encoding}")
-                continue
-            except json.JSONDecodeError as e:
-                yield Record(n, {}, None, f"not JSON: {e.msg}")
-                continue
-            if not isinstance(row, dict):
-                yield Record(n, {}, None, "not a JSON object")
-                continue
-            text, problem = _text_of(row, text_column)
-            yield Record(n, row, text, problem)
+def read_records(path: str | Path, *, text_column: str = "text", encoding: str | None = None) -> Iterator[Record]:
+    """Yield every row of a .jsonl, .csv, .xlsx or .parquet file; unusable rows come with a ``problem``."""
+    with open_rows(path, text_column=text_column, encoding=encoding) as (decoder, items):
+        yield from map(decoder, items)
 
 
-def _read_csv(path: Path, text_column: str, encoding: str) -> Iterator[Record]:
+def _check_columns(path: Path, header: list[str], text_column: str) -> None:
+    for column in text_column.split(","):
+        if column not in header:
+            raise InputError(f"{path}: no column {column!r}; the columns are {header}. Use --text-column.")
+
+
+def _jsonl_items(f: IO[bytes]) -> Iterator[Item]:
+    for n, raw in enumerate(f, 1):
+        if raw.strip():
+            yield n, raw
+
+
+@contextmanager
+def _csv_rows(path: Path, text_column: str, encoding: str) -> Iterator[tuple[RecordDecoder, Iterator[Item]]]:
     try:
         f = open(path, encoding=encoding, errors="strict", newline="")  # noqa: SIM115 (closed below)
     except LookupError:
@@ -120,37 +174,35 @@ def _read_csv(path: Path, text_column: str, encoding: str) -> Iterator[Record]:
     with f:
         reader = csv.reader(f)
         try:
-            header = next(reader)
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            header = []
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: cannot decode the header as {encoding}; try --encoding gbk") from None
+        if header:
+            _check_columns(path, header, text_column)
+        yield RecordDecoder(".csv", text_column, tuple(header)), _csv_items(path, reader, encoding, bool(header))
+
+
+def _csv_items(path: Path, reader: Any, encoding: str, has_header: bool) -> Iterator[Item]:
+    """``(line, fields)`` per CSV record, or ``(line, reason)`` where the CSV cannot be parsed."""
+    while has_header:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise InputError(f"{path}: cannot decode the header as {encoding}; try --encoding gbk") from None
-        header = [h.strip() for h in header]
-        for column in text_column.split(","):
-            if column not in header:
-                raise InputError(f"{path}: no column {column!r}; the columns are {header}. Use --text-column.")
-        while True:
-            line = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                raise InputError(f"{path}: line {line}: not valid {encoding}; try --encoding gbk") from None
-            except csv.Error as e:
-                yield Record(line, {}, None, f"unreadable CSV: {e}")
-                continue
-            if not any(v.strip() for v in values):
-                continue
-            row = dict(zip(header, values, strict=False))
-            if len(values) != len(header):
-                yield Record(line, row, None, f"{len(values)} fields where the header has {len(header)}")
-                continue
-            text, problem = _text_of(row, text_column)
-            yield Record(line, row, text, problem)
+            raise InputError(f"{path}: line {line}: not valid {encoding}; try --encoding gbk") from None
+        except csv.Error as e:
+            yield line, f"unreadable CSV: {e}"
+            continue
+        if any(map(str.strip, values)):
+            yield line, values
 
 
-def _read_xlsx(path: Path, text_column: str) -> Iterator[Record]:
+@contextmanager
+def _xlsx_rows(path: Path, text_column: str) -> Iterator[tuple[RecordDecoder, Iterator[Item]]]:
     from openpyxl import load_workbook
 
     try:
@@ -160,20 +212,16 @@ def _read_xlsx(path: Path, text_column: str) -> Iterator[Record]:
     try:
         rows = book.active.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        for column in text_column.split(","):
-            if column not in header:
-                raise InputError(f"{path}: no column {column!r}; the columns are {header}. Use --text-column.")
-        for n, values in enumerate(rows, 2):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            row = {h: v for h, v in zip(header, values, strict=False) if h}
-            text, problem = _text_of(row, text_column)
-            yield Record(n, row, text, problem)
+        _check_columns(path, header, text_column)
+        items = ((n, values) for n, values in enumerate(rows, 2)
+                 if any(v is not None and str(v).strip() for v in values))
+        yield RecordDecoder(".xlsx", text_column, tuple(header)), items
     finally:
         book.close()
 
 
-def _read_parquet(path: Path, text_column: str) -> Iterator[Record]:
+@contextmanager
+def _parquet_rows(path: Path, text_column: str) -> Iterator[tuple[RecordDecoder, Iterator[Item]]]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -182,16 +230,11 @@ def _read_parquet(path: Path, text_column: str) -> Iterator[Record]:
         table = pq.ParquetFile(path)
     except Exception as e:
         raise InputError(f"{path}: cannot open as a Parquet file: {e}") from e
-    header = table.schema_arrow.names
-    for column in text_column.split(","):
-        if column not in header:
-            raise InputError(f"{path}: no column {column!r}; the columns are {header}. Use --text-column.")
-    n = 0
-    for batch in table.iter_batches(batch_size=4096):
-        for row in batch.to_pylist():
-            n += 1
-            text, problem = _text_of(row, text_column)
-            yield Record(n, row, text, problem)
+    with table:
+        header = table.schema_arrow.names
+        _check_columns(path, header, text_column)
+        rows = (row for batch in table.iter_batches(batch_size=4096) for row in batch.to_pylist())
+        yield RecordDecoder(".parquet", text_column, tuple(header)), enumerate(rows, 1)
 
 
 def count_records(path: str | Path, encoding: str | None = None) -> int | None:
