@@ -11,7 +11,9 @@ Builds the export with benchmarks/backlog.py (cached in --workdir), then runs
 - the peak memory of the process tree, polled from /proc every 0.2 s: summed RSS (counts
   pages the forked workers share with the parent once per process, so it overstates) and
   summed PSS from smaps_rollup (shares each page among the processes mapping it: the honest
-  figure), and the peak RSS of the largest single process.
+  figure), and the peak RSS of the largest single process;
+- the share of the host's CPU time stolen by the hypervisor during the run (other virtual
+  machines on the same hardware: a run with more steal is slower for reasons outside it).
 Then the medians and the -j ratios. The outputs of the -j runs are compared byte for byte.
 """
 
@@ -58,10 +60,16 @@ def memory_kb(pid: int) -> tuple[int, int]:
         return 0, 0
 
 
+def cpu_ticks() -> list[int]:
+    """The host's CPU time so far by state (user, nice, system, idle, iowait, irq, softirq, steal), in ticks."""
+    return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
 def run(source: Path, output: Path, jobs: int) -> dict:
     command = [str(ROOT / ".venv" / "bin" / "triage"), "tag", str(source), "-o", str(output),
                "--text-column", "留言主题,留言详情", "--id-column", "工单编号", "-j", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ticks_before = cpu_ticks()
     started = time.perf_counter()
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     peak_rss = peak_pss = peak_one = 0
@@ -76,6 +84,7 @@ def run(source: Path, output: Path, jobs: int) -> dict:
     if proc.returncode:
         raise SystemExit(f"{command} failed: {stderr}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ticks = [b - a for a, b in zip(ticks_before, cpu_ticks(), strict=True)]
     tagged, rows, seconds = (float(x) for x in re.search(r"tagged (\d+) of (\d+) rows in ([\d.]+) s", stderr).groups())
     return {"jobs": jobs, "rows": int(rows), "tagged": int(tagged), "tag_seconds": seconds,
             "texts_per_s": round(tagged / seconds), "wall_s": round(wall, 1),
@@ -83,7 +92,8 @@ def run(source: Path, output: Path, jobs: int) -> dict:
             "cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
             "peak_rss_sum_mb": round(peak_rss / 1024), "peak_pss_sum_mb": round(peak_pss / 1024),
             "peak_rss_largest_process_mb": round(peak_one / 1024),
-            "max_rss_of_tag_process_mb": round(after.ru_maxrss / 1024)}
+            "max_rss_of_tag_process_mb": round(after.ru_maxrss / 1024),
+            "host_steal_pct": round(100 * ticks[7] / max(sum(ticks), 1), 1)}
 
 
 def main() -> None:

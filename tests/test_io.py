@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from triage.errors import InputError
-from triage.io import detect_encoding, read_records
+from triage.io import detect_encoding, open_rows, read_records
 
 
 def write(path, text, encoding="utf-8"):
@@ -110,3 +110,28 @@ def test_parquet(tmp_path):
     records = list(read_records(tmp_path / "p.parquet", text_column="留言详情"))
     assert [(r.line, r.row["工单编号"], r.text, r.problem) for r in records] == [(1, "a", "小区停水了", None),
                                                                                (2, "b", None, "empty text")]
+
+
+def test_raw_rows_decode_alike_in_another_process(tmp_path):
+    """What `triage tag -j N` relies on: the reader ships raw rows, a worker process decodes them."""
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = write(tmp_path / "w.csv", 'id,text\n1,"两行\n的文本"\n2\n3,井盖丢了\n')
+    with open_rows(path) as (decoder, items):
+        items = list(items)
+    assert items == [(2, ["1", "两行\n的文本"]), (4, ["2"]), (5, ["3", "井盖丢了"])]
+    with ProcessPoolExecutor(1) as pool:
+        decoded = list(pool.map(pickle.loads(pickle.dumps(decoder)), items))
+    assert decoded == list(read_records(path))
+    assert decoded[1].problem == "1 fields where the header has 2"
+
+
+def test_a_wrong_column_fails_on_opening_and_leaves_the_file_closed(tmp_path):
+    path = write(tmp_path / "c.csv", "id,content\n1,x\n")
+    with pytest.raises(InputError, match="no column 'text'"), open_rows(path):
+        pass  # pragma: no cover (never entered)
+    with open_rows(path, text_column="content") as (decoder, items):
+        assert decoder.header == ("id", "content")
+    with pytest.raises(ValueError, match="closed file"):
+        next(items)

@@ -97,6 +97,14 @@ def test_resume_without_a_checkpoint(tmp_path, triager, corpus):
         tag_file(triager, source, tmp_path / "o.jsonl", text_column="留言详情", resume=True)
 
 
+def test_a_wrong_text_column_stops_before_anything_is_written(tmp_path, triager, corpus):
+    source = tmp_path / "export.csv"
+    write_export(source, corpus, n=10)
+    with pytest.raises(InputError, match="no column '内容'"):
+        tag_file(triager, source, tmp_path / "o.csv", text_column="内容")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
+
+
 def test_one_text_that_normalises_to_nothing_is_one_bad_row(tmp_path, triager):
     source = tmp_path / "x.jsonl"
     source.write_text('{"id": "a", "text": "停水了"}\n{"id": "b", "text": "\\u0007"}\n'
