@@ -2,7 +2,7 @@
 
 The local engine's worker processes and the Dask engine's tasks both call :func:`tag_chunk`,
 so the bytes written for a row do not depend on where it was triaged. Formatting happens
-here, beside the model, so the process that reads and writes the files only moves text.
+here, beside the model, so the process that reads and writes the files only moves bytes.
 """
 
 from __future__ import annotations
