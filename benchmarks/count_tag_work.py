@@ -29,16 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backlog import write_backlog
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench_tag import tag_command
 
 
 def count(source: Path, jobs: int, workdir: Path) -> tuple[int, list[int]]:
     """Instructions of the tag process and of each worker process it forked."""
-    command = ["valgrind", "--tool=callgrind", "--trace-children=yes",
-               f"--callgrind-out-file={workdir}/callgrind.%p", str(ROOT / ".venv" / "bin" / "triage"), "tag",
-               str(source), "-o", str(workdir / f"out-{source.stem}-j{jobs}.csv"),
-               "--text-column", "留言主题,留言详情", "--id-column", "工单编号", "-j", str(jobs)]
+    command = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={workdir}/callgrind.%p",
+               *tag_command(source, workdir / f"out-{source.stem}-j{jobs}.csv", jobs)]
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     _, stderr = proc.communicate()
     if proc.returncode:
