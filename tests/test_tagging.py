@@ -52,13 +52,18 @@ def stop_after(chunks):
     return progress
 
 
+def interrupt(triager, source, output, chunks):
+    """Start tagging in chunks of 100 rows, checkpointing after each, and stop it after ``chunks`` of them."""
+    with pytest.raises(Interrupted):
+        tag_file(triager, source, output, text_column="留言详情", batch_size=100, checkpoint_every=0,
+                 progress=stop_after(chunks))
+
+
 def test_an_interrupted_run_resumes_to_the_same_bytes(tmp_path, triager, corpus):
     source = tmp_path / "export.csv"
     write_export(source, corpus, n=600)
     whole = tag_file(triager, source, tmp_path / "whole.csv", text_column="留言详情", batch_size=100)
-    with pytest.raises(Interrupted):
-        tag_file(triager, source, tmp_path / "cut.csv", text_column="留言详情", batch_size=100,
-                 checkpoint_every=0, progress=stop_after(3))
+    interrupt(triager, source, tmp_path / "cut.csv", chunks=3)
     assert json.loads((tmp_path / "cut.checkpoint.json").read_text())["rows_done"] == 300
     with open(tmp_path / "cut.csv", "ab") as f:
         f.write(b"rows written after the last checkpoint, when the run was killed")
@@ -72,9 +77,7 @@ def test_an_interrupted_run_resumes_to_the_same_bytes(tmp_path, triager, corpus)
 def test_resume_refuses_another_input(tmp_path, triager, corpus):
     source = tmp_path / "export.csv"
     write_export(source, corpus, n=300)
-    with pytest.raises(Interrupted):
-        tag_file(triager, source, tmp_path / "o.jsonl", text_column="留言详情", batch_size=100,
-                 checkpoint_every=0, progress=stop_after(1))
+    interrupt(triager, source, tmp_path / "o.jsonl", chunks=1)
     write_export(source, corpus, n=301)
     with pytest.raises(InputError, match=r"o.checkpoint.json: the checkpoint is for another input \(size was "):
         tag_file(triager, source, tmp_path / "o.jsonl", text_column="留言详情", resume=True)
@@ -83,9 +86,7 @@ def test_resume_refuses_another_input(tmp_path, triager, corpus):
 def test_resume_refuses_other_options(tmp_path, triager, corpus):
     source = tmp_path / "export.csv"
     write_export(source, corpus, n=300)
-    with pytest.raises(Interrupted):
-        tag_file(triager, source, tmp_path / "o.jsonl", text_column="留言详情", batch_size=100,
-                 checkpoint_every=0, progress=stop_after(1))
+    interrupt(triager, source, tmp_path / "o.jsonl", chunks=1)
     with pytest.raises(InputError, match="the checkpoint was written with text_column='留言详情', not '来源'"):
         tag_file(triager, source, tmp_path / "o.jsonl", text_column="来源", resume=True)
 
