@@ -10,6 +10,8 @@ prediction (a shift of the class prior, so probabilities still sum to one and
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -29,12 +31,16 @@ class RecallWeightedClassifier(ClassifierMixin, BaseEstimator):
     critical_class : the class whose recall matters most; None means the first class in sorted order.
     target_recall : the out-of-fold recall the weight is chosen to reach.
     max_weight : the largest weight allowed, so that a hopeless class cannot swamp the others.
-    cv : folds for the out-of-fold probabilities.
+    cv : folds for the out-of-fold probabilities: a number of stratified folds, a splitter or a list of splits.
 
     Attributes
     ----------
     classes_, estimator_, weight_ (the learned weight, >= 1),
-    oof_recall_ (the critical class's out-of-fold recall with that weight).
+    oof_recall_ (the critical class's out-of-fold recall with that weight),
+    oof_proba_ (the out-of-fold probabilities before weighting; None when there were too few rows to fold).
+
+    ``fit`` takes ``sample_weight``; it weighs the rows of the estimator's fits and of the
+    out-of-fold fits alike (the recall target counts rows, not weights).
 
     >>> import numpy as np
     >>> X = np.array([[0.0], [0.2], [0.4], [0.6], [0.8], [1.0]] * 5)
@@ -57,8 +63,9 @@ class RecallWeightedClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, accept_sparse=True)
+        fit_params = {} if sample_weight is None else {"sample_weight": np.asarray(sample_weight, dtype=float)}
         check_classification_targets(y)
         if not 0.0 < self.target_recall <= 1.0:
             raise ValueError(f"target_recall must be in (0, 1], got {self.target_recall}")
@@ -70,15 +77,22 @@ class RecallWeightedClassifier(ClassifierMixin, BaseEstimator):
         if critical not in self.classes_:
             raise ValueError(f"critical_class {critical!r} is not among the classes {list(self.classes_)}")
         self.critical_index_ = int(np.flatnonzero(self.classes_ == critical)[0])
-        self.estimator_ = clone(base).fit(X, y)
-        self.weight_, self.oof_recall_ = 1.0, float("nan")
-        folds = min(self.cv, int(np.unique(y, return_counts=True)[1].min()))
-        if len(self.classes_) > 1 and folds >= 2:
-            splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-            proba = cross_val_predict(clone(base), X, y, cv=splitter, method="predict_proba")
+        self.estimator_ = clone(base).fit(X, y, **fit_params)
+        self.weight_, self.oof_recall_, self.oof_proba_ = 1.0, float("nan"), None
+        splitter = self._splitter(y)
+        if len(self.classes_) > 1 and splitter is not None:
+            proba = cross_val_predict(clone(base), X, y, cv=splitter, method="predict_proba", params=fit_params)
+            self.oof_proba_ = proba
             self.weight_ = self._weight_for_recall(proba[y == critical])
             self.oof_recall_ = float(np.mean(self._argmax(proba[y == critical]) == self.critical_index_))
         return self
+
+    def _splitter(self, y):
+        """``cv`` as scikit-learn reads it: a number of stratified folds, or a splitter or list of splits."""
+        if not isinstance(self.cv, numbers.Integral):
+            return self.cv
+        folds = min(int(self.cv), int(np.unique(y, return_counts=True)[1].min()))
+        return StratifiedKFold(n_splits=folds, shuffle=True, random_state=0) if folds >= 2 else None
 
     def _weight_for_recall(self, proba: np.ndarray) -> float:
         """The smallest weight that makes the critical class win on target_recall of its own rows."""

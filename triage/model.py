@@ -18,7 +18,6 @@ All heads share one feature space (computed once per batch):
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +26,6 @@ from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
@@ -36,6 +34,7 @@ from .classifier import RecallWeightedClassifier
 from .features import make_features, union_transform
 from .heads import LinearHeads
 from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES
+from .multilabel import BinaryRelevance
 
 __all__ = ["Predictions", "TriageModel"]
 
@@ -80,12 +79,21 @@ class TriageModel(BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------------
-    def fit(self, X: Sequence[str], y: Sequence[Mapping[str, object]]) -> TriageModel:
+    def fit(self, X: Sequence[str], y: Sequence[Mapping[str, object]],
+            sample_weight: Sequence[float] | None = None) -> TriageModel:
+        """Fit every head; ``sample_weight`` (one weight per text, default 1) weighs rows in every fit.
+
+        Besides the fitted heads this leaves ``oof_``: out-of-fold probabilities of the
+        category, urgency and route heads for the training rows, from which the training
+        pipeline chooses the review thresholds. It is not saved with the model.
+        """
         texts = list(X)
         if len(texts) != len(y):
             raise ValueError(f"{len(texts)} texts but {len(y)} label rows")
         if len(texts) < 2 * self.cv:
             raise ValueError(f"need at least {2 * self.cv} labeled texts, got {len(texts)}")
+        weights = _check_weights(sample_weight, len(texts))
+        fit_params = {"sample_weight": weights}
         category = np.array([row["category"] for row in y])
         for name, values in (("category", category), ("urgency", np.array([row["urgency"] for row in y]))):
             found = sorted(set(values.tolist()))
@@ -103,24 +111,29 @@ class TriageModel(BaseEstimator):
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
 
         category_clf = self._category_estimator()
-        oof = cross_val_predict(category_clf, Z, category, cv=folds, method="predict_proba")
-        self.category_ = category_clf.fit(Z, category)
+        oof = cross_val_predict(category_clf, Z, category, cv=folds, method="predict_proba", params=fit_params)
+        self.category_ = category_clf.fit(Z, category, **fit_params)
         classes = self.category_.classes_
         self.review_threshold_, self.review_oof_ = _review_threshold(oof, classes, category)
 
         self.binarizer_ = MultiLabelBinarizer(classes=list(CATEGORIES)).fit(secondary)
         M = self.binarizer_.transform(secondary)
-        multilabel = OneVsRestClassifier(LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced"))
-        with warnings.catch_warnings():  # a category never secondary in a fold gets a constant predictor
-            warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
-            ml_oof = cross_val_predict(multilabel, Z, M, cv=self.cv, method="predict_proba")
-            self.multilabel_ = multilabel.fit(Z, M)
+        multilabel = BinaryRelevance(LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced"))
+        ml_oof = cross_val_predict(multilabel, Z, M, cv=self.cv, method="predict_proba", params=fit_params)
+        self.multilabel_ = multilabel.fit(Z, M, **fit_params)
         self.secondary_threshold_ = _secondary_threshold(ml_oof, M, classes, oof)
 
         self.urgency_ = RecallWeightedClassifier(
             LogisticRegression(C=4 * self.C, max_iter=2000), critical_class="emergency",
-            target_recall=self.emergency_recall, cv=self.cv).fit(Z, urgency)
-        self.route_ = LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced").fit(Z, route)
+            target_recall=self.emergency_recall, cv=self.cv).fit(Z, urgency, **fit_params)
+        route_clf = LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced")
+        route_oof = cross_val_predict(route_clf, Z, route, cv=folds, method="predict_proba", params=fit_params)
+        self.route_ = route_clf.fit(Z, route, **fit_params)
+        urgency_oof = self.urgency_.oof_proba_
+        if urgency_oof is not None:
+            urgency_oof = urgency_oof * self.urgency_.class_weights()
+            urgency_oof = urgency_oof / urgency_oof.sum(axis=1, keepdims=True)
+        self.oof_ = {"category_proba": oof, "urgency_proba": urgency_oof, "route_proba": route_oof}
         self.n_train_ = len(texts)
         return self
 
@@ -161,7 +174,19 @@ class TriageModel(BaseEstimator):
     def __getstate__(self) -> dict:
         state = super().__getstate__()
         state.pop("_linear_heads", None)
+        state.pop("oof_", None)
         return state
+
+
+def _check_weights(sample_weight: Sequence[float] | None, n: int) -> np.ndarray:
+    if sample_weight is None:
+        return np.ones(n)
+    weights = np.asarray(sample_weight, dtype=float)
+    if weights.shape != (n,):
+        raise ValueError(f"sample_weight must hold one weight per text ({n}), got shape {weights.shape}")
+    if not np.isfinite(weights).all() or (weights <= 0).any():
+        raise ValueError("sample_weight must be finite and positive")
+    return weights
 
 
 def _fold_manager(route: str) -> str:
