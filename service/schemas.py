@@ -62,7 +62,8 @@ class TriagePublic(BaseModel):
     route: str = Field(description="Code of the responsible party.")
     route_name: str = Field(description="Chinese name of the responsible party.")
     confidence: float = Field(description="Probability of the category.")
-    needs_review: bool = Field(description="True when a person should check the category.")
+    needs_review: bool = Field(description="True when a person should check the answer: the category, urgency or route "
+                                 "confidence is below its review threshold (explanation.review says which).")
     explanation: dict[str, Any] = Field(description="Rules that fired and the words they matched.")
     deadline: str = Field(description="ISO time by which this urgency must be handled.")
     model_version: str

@@ -33,4 +33,6 @@ class Settings(BaseSettings):
     model_poll_seconds: float = Field(2.0, ge=0, le=60, description="How often workers look for a newly "
                                       "activated model (0: never; a pinned model_version is never swapped).")
     corpus_dir: Path | None = Field(None, description="Corpus for retraining; default: training/corpus.")
+    label_sets: list[Path] | None = Field(None, description="Manifests of real labels for retraining (a JSON list); "
+                                          "default: training/real/sets.json; [] trains without them.")
     noop_route: bool = Field(False, description="Expose POST /v1/noop, the benchmark's baseline.")

@@ -47,8 +47,8 @@ def small_models_dir(tmp_path_factory, small_corpus_dir) -> Path:
     from training.train import train
 
     folder = tmp_path_factory.mktemp("models")
-    train(small_corpus_dir, folder, version="small", dev_path=FIXTURES / "none.jsonl", log=lambda m: None,
-          params={"cv": 3})
+    train(small_corpus_dir, folder, version="small", label_sets=[], dev_path=FIXTURES / "none.jsonl",
+          log=lambda m: None, params={"cv": 3})
     return folder
 
 

@@ -38,7 +38,8 @@ def test_corrections_teach_the_next_model_and_the_gate_lets_it_in(triager, tmp_p
     before = Triager.load(models_dir=models)
     assert right(before, texts(UNSEEN)) <= 2, "the kind must be one the model gets wrong"
 
-    settings = service_settings(tmp_path, models_dir=models, corpus_dir=small_corpus_dir, open_intake="never",
+    settings = service_settings(tmp_path, models_dir=models, corpus_dir=small_corpus_dir, label_sets=[],
+                                open_intake="never",
                                 model_poll_seconds=0.5)
     app = create_app(settings, triager=before)
     store = app.state.service.store
@@ -62,7 +63,7 @@ def test_corrections_teach_the_next_model_and_the_gate_lets_it_in(triager, tmp_p
         assert job["status"] == "promoted", job
         assert report["reasons"] == [] and report["corrected_tickets"] == len(texts(SEEN))
         assert report["corrected_heldout"] > 0
-        candidate, active = report["figures"]["candidate"], report["figures"]["active"]
+        candidate, active = report["figures"]["heldout"]["candidate"], report["figures"]["heldout"]["active"]
         assert candidate["category_macro_f1"] >= active["category_macro_f1"]
         assert candidate["emergency_recall"] >= active["emergency_recall"]
 

@@ -22,6 +22,7 @@ __all__ = [
     "default_dev_path",
     "load_corpus",
     "load_jsonl",
+    "validate_labels",
     "validate_row",
 ]
 
@@ -82,6 +83,17 @@ def validate_row(row: dict[str, Any], *, require_split: bool = True) -> list[str
         return problems
     if not isinstance(row["text"], str) or not row["text"].strip():
         problems.append("empty text")
+    problems += validate_labels(row)
+    if row["register"] not in REGISTERS:
+        problems.append(f"unknown register {row['register']!r}")
+    if "split" in row and row["split"] not in SPLITS:
+        problems.append(f"unknown split {row['split']!r}")
+    return problems
+
+
+def validate_labels(row: dict[str, Any]) -> list[str]:
+    """Every way the row's label fields (category, categories, urgency, route) break the contract."""
+    problems = []
     if row["category"] not in CATEGORIES:
         problems.append(f"unknown category {row['category']!r}")
     cats = row["categories"]
@@ -93,10 +105,6 @@ def validate_row(row: dict[str, Any], *, require_split: bool = True) -> list[str
         problems.append(f"unknown urgency {row['urgency']!r}")
     if row["route"] not in ROUTES:
         problems.append(f"unknown route {row['route']!r}")
-    if row["register"] not in REGISTERS:
-        problems.append(f"unknown register {row['register']!r}")
-    if "split" in row and row["split"] not in SPLITS:
-        problems.append(f"unknown split {row['split']!r}")
     if row["category"] == "other" and row["route"] != "manual":
         problems.append("category 'other' must route to 'manual' (rule 6)")
     if row["category"] == "gas" and row["route"] != "gas_utility":

@@ -9,9 +9,20 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-from triage.labels import CATEGORIES, URGENCIES
+from triage.labels import CATEGORIES, ROUTES, URGENCIES
+from triage.triager import Triager
 
-__all__ = ["format_report", "plot_confusion", "score"]
+__all__ = ["format_report", "plot_confusion", "predict_rows", "score"]
+
+
+def predict_rows(triager: Triager, rows: list[dict[str, Any]], batch: int = 512) -> dict[str, dict[str, Any]]:
+    """Predictions keyed by row id, in batches."""
+    out = {}
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        for row, result in zip(chunk, triager.triage_many([r["text"] for r in chunk]), strict=True):
+            out[str(row["id"])] = result.as_dict()
+    return out
 
 
 def score(gold: Mapping[str, Mapping[str, Any]], pred: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -47,7 +58,22 @@ def score(gold: Mapping[str, Mapping[str, Any]], pred: Mapping[str, Mapping[str,
         "all_three_correct": float(np.mean(all3)),
         "category_confusion": confusion_matrix(g_cat, p_cat, labels=list(CATEGORIES)).tolist(),
         "urgency_confusion": confusion_matrix(g_urg, p_urg, labels=list(URGENCIES)).tolist(),
+        "route_confusion": confusion_matrix(g_route, p_route, labels=list(ROUTES)).tolist(),
+        **_review(ids, pred, {"category": (g_cat, p_cat), "urgency": (g_urg, p_urg), "route": (g_route, p_route)}),
     }
+
+
+def _review(ids: list[str], pred: Mapping[str, Mapping[str, Any]],
+            fields: Mapping[str, tuple[list[str], list[str]]]) -> dict[str, Any]:
+    """The review flag's figures, when every prediction carries ``needs_review``."""
+    if not all("needs_review" in pred.get(i, {}) for i in ids):
+        return {}
+    kept = np.array([not pred[i]["needs_review"] for i in ids])
+    out: dict[str, Any] = {"flagged_share": float(1 - kept.mean())}
+    for name, (gold, guess) in fields.items():
+        right = np.array(gold) == np.array(guess)
+        out[f"unflagged_{name}_accuracy"] = float(right[kept].mean()) if kept.any() else 1.0
+    return {"review": out}
 
 
 def format_report(s: Mapping[str, Any]) -> str:

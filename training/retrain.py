@@ -29,7 +29,7 @@ from .checks import near_duplicate_pairs
 from .data import corpus_sha256, load_corpus
 from .evaluate import score
 from .gate import gate_reasons
-from .train import fit_and_save, predict_rows
+from .train import fit_and_save, load_real, predict_rows
 
 __all__ = ["HELDOUT_PERCENT", "retrain", "split_corrections"]
 
@@ -64,7 +64,8 @@ def _params(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def retrain(store: Store, *, corpus_dir: str | Path | None = None, models_dir: str | Path | None = None,
-            job_id: int | None = None, log: Callable[[str], None] = print) -> dict[str, Any]:
+            label_sets: list[str | Path] | None = None, job_id: int | None = None,
+            log: Callable[[str], None] = print) -> dict[str, Any]:
     """Train, gate and maybe promote a candidate; returns the report (also kept on the job, if any)."""
     models_dir = Path(models_dir) if models_dir else default_models_dir()
 
@@ -73,25 +74,33 @@ def retrain(store: Store, *, corpus_dir: str | Path | None = None, models_dir: s
         if job_id is not None:
             store.update_job(job_id, progress=message, **fields)
 
-    progress("loading the active model, the corpus and the corrections", status="running")
+    progress("loading the active model, the corpus, the real labels and the corrections", status="running")
     was_active = active_version(models_dir)
     active = Triager.load(was_active, models_dir=models_dir)
     corpus = load_corpus(corpus_dir)
+    real, records = load_real(label_sets)
     train_rows, heldout, counts = split_corrections(corpus, list(store.corrected_labels()))
+    train_rows += [r for r in real if r["split"] == "train"]
+    evaluations = {"heldout": heldout, "real_heldout": [r for r in real if r["split"] == "heldout"]}
+    evaluations = {name: rows for name, rows in evaluations.items() if rows}
     progress(f"training a candidate on {len(train_rows)} texts ({counts['corrected_train']} corrected tickets)")
     version = datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + (f"-job{job_id}" if job_id is not None else "-retrain")
-    training = {**counts, "extra_texts": counts["corrected_train"], "corpus_sha256": corpus_sha256(corpus_dir)}
-    _, meta = fit_and_save(train_rows, heldout, models_dir, version=version, make_active=False,
+    training = {**counts, "extra_texts": counts["corrected_train"], "real_texts": len(real) - sum(
+        r["split"] == "heldout" for r in real), "label_sets": records, "corpus_sha256": corpus_sha256(corpus_dir)}
+    _, meta = fit_and_save(train_rows, evaluations, models_dir, version=version, make_active=False,
                            params=_params(active.meta), training=training, log=log)
-    candidate_figures = meta["metrics"]["heldout"]  # fit_and_save scored the candidate on these very texts
-    progress(f"scoring {was_active} on the same {len(heldout)} held-out texts", candidate_version=version)
-    active_figures = score({str(r["id"]): r for r in heldout}, predict_rows(active, heldout))
-    reasons = gate_reasons(candidate_figures, active_figures)
+    reasons: list[str] = []
+    figures: dict[str, Any] = {}
+    for name, rows in evaluations.items():
+        candidate_figures = meta["metrics"][name]  # fit_and_save scored the candidate on these very texts
+        progress(f"scoring {was_active} on the same {len(rows)} texts ({name})", candidate_version=version)
+        active_figures = score({str(r["id"]): r for r in rows}, predict_rows(active, rows))
+        reasons += [f"{name}: {reason}" for reason in gate_reasons(candidate_figures, active_figures)]
+        figures[name] = {"candidate": _summary(candidate_figures), "active": _summary(active_figures)}
     if not reasons and active_version(models_dir) != was_active:
         reasons.append(f"the active model changed from {was_active} to {active_version(models_dir)} meanwhile")
     report = {"candidate": version, "active": was_active, "promoted": not reasons, "reasons": reasons,
-              "heldout_texts": len(heldout), **counts,
-              "figures": {"candidate": _summary(candidate_figures), "active": _summary(active_figures)}}
+              "heldout_texts": sum(len(rows) for rows in evaluations.values()), **counts, "figures": figures}
     if reasons:
         shutil.rmtree(models_dir / version, ignore_errors=True)
         progress(f"kept {was_active}: " + "; ".join(reasons), status="rejected", report=report)

@@ -4,66 +4,112 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from triage.artifacts import activate, default_models_dir, save_model, sha256_file
 from triage.cues import default_data_path
+from triage.errors import CorpusError
 from triage.model import TriageModel
 from triage.normalize import normalize
 from triage.triager import Triager
 
 from .card import model_card
 from .data import corpus_sha256, default_dev_path, load_corpus, load_jsonl
-from .evaluate import score
+from .evaluate import predict_rows, score
+from .handled_by import handled_by_agreement
+from .real import DEFAULT_MANIFEST, ROOT, load_label_sets
+from .real_split import straddling_groups
+from .review import choose_review_thresholds
 
-__all__ = ["DATA_FILES", "fit_and_save", "predict_rows", "train"]
+__all__ = ["DATA_FILES", "default_label_sets", "fit_and_save", "load_real", "predict_rows", "train"]
 
 DATA_FILES = ("cues.yaml", "policy.yaml", "urgency_rules.yaml", "userdict.txt")
 
 
-def predict_rows(triager: Triager, rows: list[dict[str, Any]], batch: int = 512) -> dict[str, dict[str, Any]]:
-    """Predictions keyed by row id, in batches."""
-    out = {}
-    for start in range(0, len(rows), batch):
-        chunk = rows[start:start + batch]
-        for row, result in zip(chunk, triager.triage_many([r["text"] for r in chunk]), strict=True):
-            out[str(row["id"])] = result.as_dict()
-    return out
+def default_label_sets() -> list[Path]:
+    """The label sets training uses unless told otherwise: the shipped manifest of real labels."""
+    return [DEFAULT_MANIFEST] if DEFAULT_MANIFEST.is_file() else []
+
+
+def load_real(label_sets: Sequence[str | Path] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows and provenance records of the label sets (None: the shipped manifest), split-checked."""
+    manifests = default_label_sets() if label_sets is None else [Path(m) for m in label_sets]
+    real, records = load_label_sets(manifests) if manifests else ([], [])
+    straddling = straddling_groups(real) if real else []
+    if straddling:
+        raise CorpusError(f"{len(straddling)} groups of near-duplicate real texts straddle the split "
+                          f"(e.g. {', '.join(straddling[0][:4])}); give each group one split")
+    return real, records
 
 
 def train(corpus_dir: str | Path | None = None, models_dir: str | Path | None = None, *,
-          dev_path: str | Path | None = None, version: str | None = None, make_active: bool = True,
-          extra_rows: list[dict[str, Any]] | None = None, params: dict[str, Any] | None = None,
-          log=print) -> tuple[str, dict[str, Any]]:
-    """Fit on the corpus's train split (plus ``extra_rows``), score held-out and dev, save, activate.
+          label_sets: Sequence[str | Path] | None = None, dev_path: str | Path | None = None,
+          version: str | None = None, make_active: bool = True, extra_rows: list[dict[str, Any]] | None = None,
+          params: dict[str, Any] | None = None, log=print) -> tuple[str, dict[str, Any]]:
+    """Fit on the corpus's train split and the real labels' train split (plus ``extra_rows``), score, save.
 
-    Returns the version name and its meta.json. The dev set is only scored, never trained on.
+    ``label_sets`` are manifests of labeled real messages (see :mod:`training.real`); None
+    means the shipped one, ``[]`` none. Held-out figures are reported for the corpus and
+    for the real labels separately; the dev set is only scored, never trained on. Returns
+    the version name and its meta.json.
     """
     rows = load_corpus(corpus_dir)
-    train_rows = [r for r in rows if r["split"] == "train"] + list(extra_rows or [])
-    heldout = [r for r in rows if r["split"] == "heldout"]
-    log(f"corpus: {len(rows)} texts, training on {len(train_rows)}, holding out {len(heldout)}")
-    training = {"texts": len(train_rows), "corpus_texts": len(rows), "extra_texts": len(extra_rows or []),
+    real, records = load_real(label_sets)
+    real_train = [r for r in real if r["split"] == "train"]
+    train_rows = [r for r in rows if r["split"] == "train"] + real_train + list(extra_rows or [])
+    evaluations = {"heldout": [r for r in rows if r["split"] == "heldout"]}
+    if len(real) > len(real_train):
+        evaluations["real_heldout"] = [r for r in real if r["split"] == "heldout"]
+    log(f"corpus: {len(rows)} texts, real labels: {len(real)} in {len(records)} sets; training on "
+        f"{len(train_rows)}, holding out " + ", ".join(f"{len(v)} ({k})" for k, v in evaluations.items()))
+    training = {"texts": len(train_rows), "corpus_texts": len(rows), "real_texts": len(real_train),
+                "extra_texts": len(extra_rows or []), "label_sets": records,
                 "corpus_sha256": corpus_sha256(corpus_dir)}
-    return fit_and_save(train_rows, heldout, models_dir, dev_path=dev_path, version=version,
-                        make_active=make_active, params=params, training=training, log=log)
+
+    def evidence(triager: Triager) -> dict[str, Any]:
+        seen = {r["id"] for r in real_train}
+        figures = {}
+        for record in records:
+            figures[record["name"]] = handled_by_agreement(triager, ROOT / record["texts"], exclude=seen)
+        return {"handled_by": figures} if figures else {}
+
+    return fit_and_save(train_rows, evaluations, models_dir, dev_path=dev_path, version=version,
+                        make_active=make_active, params=params, training=training, evidence=evidence, log=log)
 
 
-def fit_and_save(train_rows: list[dict[str, Any]], heldout: list[dict[str, Any]],
+def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, list[dict[str, Any]]],
                  models_dir: str | Path | None = None, *, dev_path: str | Path | None = None,
                  version: str | None = None, make_active: bool = True, params: dict[str, Any] | None = None,
-                 training: dict[str, Any] | None = None, log=print) -> tuple[str, dict[str, Any]]:
-    """Fit a model on ``train_rows``, score ``heldout`` (and the dev set, if there), save it, maybe activate it."""
+                 training: dict[str, Any] | None = None,
+                 evidence: Callable[[Triager], dict[str, Any]] | None = None,
+                 log=print) -> tuple[str, dict[str, Any]]:
+    """Fit a model on ``train_rows``, choose its review thresholds, score every set in ``evaluations``
+    (and the dev set, if there), save it, maybe activate it.
+
+    A row's ``weight`` (default 1) is its sample weight. The review thresholds are chosen on
+    out-of-fold answers for the real rows (those with a ``label_set``), or all rows when
+    there are none (see :mod:`training.review`).
+    """
     models_dir = Path(models_dir) if models_dir else default_models_dir()
     started = time.perf_counter()
     model = TriageModel(**(params or {}))
-    model.fit([normalize(r["text"]) for r in train_rows], train_rows)
+    texts = [normalize(r["text"]) for r in train_rows]
+    model.fit(texts, train_rows, sample_weight=[float(r.get("weight", 1.0)) for r in train_rows])
     version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     triager = Triager(model, version=version)
+    real = [i for i, r in enumerate(train_rows) if r.get("label_set")] or list(range(len(train_rows)))
+    oof = triager.decide([texts[i] for i in real], model.oof_predictions().take(real))
+    model.review_thresholds_, review = choose_review_thresholds(oof, [train_rows[i] for i in real])
+    review["rows"] = "real" if train_rows[real[0]].get("label_set") else "all"
+    log("review thresholds " + ", ".join(f"{k} {v:.3f}" for k, v in model.review_thresholds_.items())
+        + f": out of fold, {review['flagged_share']:.1%} flagged, unflagged category "
+        f"{review['unflagged_category_accuracy']:.3f}, route {review['unflagged_route_accuracy']:.3f}")
 
-    metrics: dict[str, Any] = {"heldout": score({str(r["id"]): r for r in heldout}, predict_rows(triager, heldout))}
+    metrics: dict[str, Any] = {name: score({str(r["id"]): r for r in rows}, predict_rows(triager, rows))
+                               for name, rows in evaluations.items() if rows}
     dev_path = Path(dev_path) if dev_path else default_dev_path()
     if dev_path.is_file():
         dev = load_jsonl(dev_path)
@@ -79,14 +125,15 @@ def fit_and_save(train_rows: list[dict[str, Any]], heldout: list[dict[str, Any]]
         "labels": {"categories": model.category_.classes_.tolist(), "urgencies": model.urgency_.classes_.tolist(),
                    "routes": model.route_.classes_.tolist()},
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()},
-        "thresholds": {"review": model.review_threshold_, "secondary": model.secondary_threshold_,
+        "thresholds": {"review": model.review_thresholds_, "secondary": model.secondary_threshold_,
                        "emergency_weight": model.urgency_.weight_},
-        "review_out_of_fold": model.review_oof_,
+        "review_out_of_fold": review,
         "training": {**{k: v for k, v in (training or {}).items() if k != "corpus_sha256"},
                      "texts": len(train_rows), "seconds": round(time.perf_counter() - started, 1)},
         "hashes": {"corpus": (training or {}).get("corpus_sha256"),
                    **{name: sha256_file(default_data_path(name)) for name in DATA_FILES}},
         "metrics": metrics,
+        "evidence": evidence(triager) if evidence else {},
     }
     meta = save_model(model, models_dir / version, meta, card=model_card)
     if make_active:

@@ -52,6 +52,15 @@ class Predictions:
     route_proba: np.ndarray
     route_classes: np.ndarray
 
+    def take(self, rows: Sequence[int] | np.ndarray) -> Predictions:
+        """The outputs of some rows only (classes unchanged)."""
+        rows = np.asarray(rows, dtype=int)
+        return Predictions(
+            category_proba=self.category_proba[rows], category_classes=self.category_classes,
+            multilabel_proba=self.multilabel_proba[rows], urgency=self.urgency[rows],
+            urgency_proba=self.urgency_proba[rows], urgency_classes=self.urgency_classes,
+            route_proba=self.route_proba[rows], route_classes=self.route_classes)
+
     def route_scores(self, i: int) -> dict[str, float]:
         return dict(zip(self.route_classes.tolist(), self.route_proba[i].tolist(), strict=True))
 
@@ -133,7 +142,8 @@ class TriageModel(BaseEstimator):
         if urgency_oof is not None:
             urgency_oof = urgency_oof * self.urgency_.class_weights()
             urgency_oof = urgency_oof / urgency_oof.sum(axis=1, keepdims=True)
-        self.oof_ = {"category_proba": oof, "urgency_proba": urgency_oof, "route_proba": route_oof}
+        self.oof_ = {"category_proba": oof, "multilabel_proba": ml_oof, "urgency_proba": urgency_oof,
+                     "route_proba": route_oof}
         self.n_train_ = len(texts)
         return self
 
@@ -157,6 +167,18 @@ class TriageModel(BaseEstimator):
             category_proba=category, category_classes=self.category_.classes_, multilabel_proba=multilabel,
             urgency=self.urgency_.classes_[urgency.argmax(axis=1)], urgency_proba=urgency,
             urgency_classes=self.urgency_.classes_, route_proba=route, route_classes=self.route_.classes_)
+
+    def oof_predictions(self) -> Predictions:
+        """The out-of-fold outputs for the training rows, in their order (only on a freshly fitted model)."""
+        check_is_fitted(self, "oof_")
+        oof = self.oof_
+        if oof["urgency_proba"] is None:
+            raise ValueError("too few rows per urgency to fold: no out-of-fold urgency predictions")
+        return Predictions(
+            category_proba=oof["category_proba"], category_classes=self.category_.classes_,
+            multilabel_proba=oof["multilabel_proba"],
+            urgency=self.urgency_.classes_[oof["urgency_proba"].argmax(axis=1)], urgency_proba=oof["urgency_proba"],
+            urgency_classes=self.urgency_.classes_, route_proba=oof["route_proba"], route_classes=self.route_.classes_)
 
     def _heads(self) -> LinearHeads | None:
         """The stacked heads, built once per process (not pickled: derived from the fitted heads).

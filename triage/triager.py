@@ -19,7 +19,8 @@ import numpy as np
 from .artifacts import active_version, default_models_dir, load_model
 from .cues import CueLexicon
 from .errors import InputError, ModelError
-from .model import TriageModel
+from .labels import MANAGER, MANAGER_ROUTES
+from .model import Predictions, TriageModel
 from .normalize import normalize
 from .policy import Policy
 from .routing import Router
@@ -92,11 +93,21 @@ class Triager:
             out.extend(self._decide(clean[start:start + CHUNK]))
         return out
 
-    def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
-        p = self.model.predict(clean)
+    def review_thresholds(self) -> dict[str, float]:
+        """The confidence per field (category, urgency, route) below which a text is flagged for review.
+
+        Models trained on real labels carry thresholds for all three fields
+        (``review_thresholds_``); older ones only a category threshold.
+        """
+        found = getattr(self.model, "review_thresholds_", None)
+        return dict(found) if found else {"category": float(self.model.review_threshold_)}
+
+    def decide(self, clean: Sequence[str], p: Predictions) -> list[TriageResult]:
+        """Results for normalised texts from the model's raw outputs ``p`` (safety rules, routing, review)."""
         top = np.argsort(-p.category_proba, axis=1)[:, :3]
         confidence = p.category_proba[np.arange(len(clean)), top[:, 0]]
-        review = (confidence < self.model.review_threshold_).tolist()
+        urgency_confidence = p.urgency_proba.max(axis=1).tolist()
+        thresholds = self.review_thresholds()
         secondary = (p.multilabel_proba >= self.model.secondary_threshold_).tolist()
         # Python lists and floats from here on: indexing NumPy arrays one element at a time is slow
         classes, ml_classes = [str(c) for c in p.category_classes], [str(c) for c in self.model.binarizer_.classes_]
@@ -108,18 +119,25 @@ class Triager:
             categories = [category] + [c for c, on in zip(ml_classes, secondary[i], strict=True)
                                        if on and c != category]
             urgency = self.rules.apply(text, urgencies[i], categories)
-            route = self.router.route(category, self.cues.lazy(text),
-                                      dict(zip(route_classes, route_proba[i], strict=True)))
+            route_scores = dict(zip(route_classes, route_proba[i], strict=True))
+            route = self.router.route(category, self.cues.lazy(text), route_scores)
+            sure = {"category": confidence[i], "urgency": urgency_confidence[i],
+                    "route": route_scores.get(MANAGER if route.route in MANAGER_ROUTES else route.route, 0.0)}
+            flagged = [field for field, t in thresholds.items() if sure[field] < t]
             explanation = {
                 "category": {"top": [[classes[j], round(proba[i][j], 4)] for j in top_i]},
                 "urgency": urgency.as_dict(),
                 "route": route.as_dict(),
+                "review": {"confidence": {k: round(v, 4) for k, v in sure.items()}, "flagged": flagged},
             }
             out.append(TriageResult(
                 category=category, categories=categories, urgency=urgency.urgency, route=route.route,
                 route_name=route.route_name, confidence=round(confidence[i], 4),
-                needs_review=review[i], explanation=explanation, model_version=self.version))
+                needs_review=bool(flagged), explanation=explanation, model_version=self.version))
         return out
+
+    def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
+        return self.decide(clean, self.model.predict(clean))
 
 
 def _prepare(text: object, index: int) -> str:

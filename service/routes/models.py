@@ -80,6 +80,8 @@ def retrain(service: ServiceDep, who: AdminUser) -> dict[str, Any]:
     command = [sys.executable, "-m", "triage.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
     if settings.corpus_dir:
         command += ["--corpus", str(settings.corpus_dir)]
+    if settings.label_sets is not None:
+        command += [arg for path in settings.label_sets for arg in ("--sets", str(path))] or ["--no-sets"]
     logs = folder / ".retrain-logs"
     logs.mkdir(exist_ok=True)
     with open(logs / f"job-{job_id}.log", "wb") as out:

@@ -17,6 +17,17 @@ app.add_typer(models_app, name="models")
 ModelsDir = Annotated[
     Path | None, typer.Option("--models", help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
 
+LabelSets = Annotated[list[Path] | None, typer.Option(
+    "--sets", help="Manifest of labeled real messages (repeatable; default: training/real/sets.json).")]
+NoLabelSets = Annotated[bool, typer.Option("--no-sets", help="Train on the corpus alone, without real labels.")]
+
+
+def label_sets(sets: list[Path] | None, no_sets: bool) -> list[Path] | None:
+    """The manifests a training command was given: None for the default, [] for none."""
+    if no_sets and sets:
+        fail("--sets and --no-sets contradict each other")
+    return [] if no_sets else (sets or None)
+
 
 def fail(message: str) -> NoReturn:
     """Print a one-line error and exit with code 1."""

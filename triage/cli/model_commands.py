@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import TriageError
-from .common import ModelsDir, app, fail, load_triager, models_app
+from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets, load_triager, models_app
 
 
 @app.command()
@@ -18,18 +18,22 @@ def train(
     models: ModelsDir = None,
     dev: Annotated[Path | None, typer.Option(help="Real texts to score (never trained on).")] = None,
     no_activate: Annotated[bool, typer.Option("--no-activate", help="Save without making it active.")] = False,
+    sets: LabelSets = None,
+    no_sets: NoLabelSets = False,
 ) -> None:
-    """Train a new model version on the corpus and make it active.
+    """Train a new model version on the corpus and the real labels, and make it active.
 
-    Fits on the corpus's train split, scores its held-out split and, when it is
+    Fits on the train splits of the corpus and of every label set (joined by id to its
+    texts, e.g. ../shared/real/pool.jsonl), scores their held-out splits and, when it is
     there, ../shared/eval/dev.jsonl, then writes models/<version>/.
 
-    Example: triage train --corpus training/corpus
+    Example: triage train --sets training/real/sets.json
     """
     from training.train import train as run_training
 
     try:
-        run_training(corpus, models, dev_path=dev, make_active=not no_activate, log=lambda m: typer.echo(m, err=True))
+        run_training(corpus, models, label_sets=label_sets(sets, no_sets), dev_path=dev,
+                     make_active=not no_activate, log=lambda m: typer.echo(m, err=True))
     except (TriageError, ValueError) as e:  # ValueError: the data cannot make a model (too few classes)
         fail(str(e))
 

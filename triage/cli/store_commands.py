@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import TriageError
-from .common import ModelsDir, app, fail
+from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets
 
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="keys")
@@ -79,10 +79,13 @@ def retrain(
     models: ModelsDir = None,
     database_url: DatabaseUrl = None,
     job: Annotated[int | None, typer.Option(help="Report progress on this job (made by the API).")] = None,
+    sets: LabelSets = None,
+    no_sets: NoLabelSets = False,
 ) -> None:
-    """Train a candidate on the corpus plus staff corrections; activate it only if it is no worse.
+    """Train a candidate on the corpus, the real labels and staff corrections; activate it only if it is no worse.
 
-    The candidate and the active model are scored on the same held-out texts; the candidate is
+    The candidate and the active model are scored on the same held-out texts (the corpus's and
+    corrections' held-out split, and the real labels' held-out split, each gated); the candidate is
     promoted when macro-F1 does not drop, no category's F1 drops by more than 0.02 and emergency
     recall does not drop. Prints the report as JSON; exits 0 whether or not it was promoted.
 
@@ -90,6 +93,7 @@ def retrain(
     """
     from training.retrain import retrain as run_retrain
 
+    manifests = label_sets(sets, no_sets)
     store = _store(database_url)
     if job is None:
         from ..artifacts import active_version
@@ -99,7 +103,7 @@ def retrain(
         except TriageError as e:
             fail(str(e))
     try:
-        report = run_retrain(store, corpus_dir=corpus, models_dir=models, job_id=job,
+        report = run_retrain(store, corpus_dir=corpus, models_dir=models, label_sets=manifests, job_id=job,
                              log=lambda m: typer.echo(m, err=True))
     except Exception as e:  # the job must say it failed, whatever happened
         store.update_job(job, status="failed", progress=f"failed: {type(e).__name__}: {e}")
