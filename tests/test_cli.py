@@ -127,7 +127,8 @@ def test_train_refuses_a_corpus_with_one_category(tmp_path):
     (tmp_path / "c" / "c.jsonl").write_text("\n".join(json.dumps({k: v for k, v in r.items() if k != "_where"},
                                                                   ensure_ascii=False) for r in rows),
                                            encoding="utf-8")
-    result = run("train", "--corpus", tmp_path / "c", "--models", tmp_path / "m", "--dev", tmp_path / "none")
+    result = run("train", "--corpus", tmp_path / "c", "--models", tmp_path / "m", "--dev", tmp_path / "none",
+                 "--no-sets")
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("Error: the training texts hold only one category (gas); "
                                           "a model needs at least two")

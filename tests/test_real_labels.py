@@ -46,7 +46,7 @@ def test_labels_are_joined_to_their_texts_and_weighed(tmp_path):
 def test_a_missing_texts_file_stops_loading_and_names_it(tmp_path):
     manifest = write_set(tmp_path, [label("r-2")])
     (tmp_path / "pool.jsonl").unlink()
-    with pytest.raises(CorpusError, match="pool.jsonl: the texts of label set 'pool' are missing"):
+    with pytest.raises(CorpusError, match=r"pool\.jsonl: the texts of label set 'pool' are missing"):
         load_label_sets([manifest])
 
 
@@ -54,13 +54,13 @@ def test_a_changed_texts_file_stops_loading_and_names_it(tmp_path):
     manifest = write_set(tmp_path, [label("r-2")])
     with open(tmp_path / "pool.jsonl", "a", encoding="utf-8") as f:
         f.write(json.dumps({"id": "r-4", "text": "新的一条"}, ensure_ascii=False) + "\n")
-    with pytest.raises(CorpusError, match="pool.jsonl: changed since the labels"):
+    with pytest.raises(CorpusError, match=r"pool\.jsonl: changed since the labels"):
         load_label_sets([manifest])
 
 
 def test_a_label_whose_id_is_not_in_the_texts_is_refused(tmp_path):
     manifest = write_set(tmp_path, [label("r-2"), label("r-9")])
-    with pytest.raises(CorpusError, match="labels.jsonl:2: id 'r-9' is not in the texts file"):
+    with pytest.raises(CorpusError, match=r"labels\.jsonl:2: id 'r-9' is not in the texts file"):
         load_label_sets([manifest])
 
 
@@ -81,7 +81,8 @@ REPOST = "A3区幸福小区5号楼门口的下水井盖丢了好几天了，晚�
 
 
 def test_reposts_of_one_incident_share_a_group_and_a_split():
-    texts = [REPOST, "再次反映：" + REPOST + "已经第三次反映了！", "今年的暖气一直不热，屋里才十几度，老人孩子都冻感冒了。"]
+    texts = [REPOST, "再次反映：" + REPOST + "已经第三次反映了！",
+             "今年的暖气一直不热，屋里才十几度，老人孩子都冻感冒了。"]
     groups = incident_groups(texts)
     assert groups[0] == groups[1] != groups[2]
     rows = [{"id": f"r-{i}", "text": t} for i, t in enumerate(texts)]
@@ -122,3 +123,13 @@ def test_the_train_command_names_a_missing_texts_file(tmp_path, small_corpus_dir
                                       "--sets", str(manifest)])
     assert result.exit_code == 1
     assert "pool.jsonl: the texts of label set 'pool' are missing" in result.output
+
+
+def test_agreement_counts_only_ids_both_labelings_hold():
+    from training.agreement import agreement
+
+    first = [label("a", "water", "water_utility"), label("b"), label("c")]
+    second = [label("a", "water", "property"), label("b"), label("z")]
+    figures = agreement(first, second)
+    assert figures["category"]["n"] == 2 and figures["category"]["agree"] == 1.0
+    assert figures["route"]["agree"] == 0.5 and figures["route"]["kappa"] < figures["category"]["kappa"]

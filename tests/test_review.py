@@ -18,7 +18,7 @@ def answers(n: int = 400):
     """Category errors sit at low category confidence, route errors at low route confidence."""
     rng = np.random.default_rng(0)
     results, gold = [], []
-    for i in range(n):
+    for _ in range(n):
         cat_sure, route_sure = float(rng.uniform(0.3, 1.0)), float(rng.uniform(0.3, 1.0))
         wrong_category, wrong_route = cat_sure < 0.5, route_sure < 0.45
         results.append(result("water", "property", {"category": cat_sure, "urgency": 0.9, "route": route_sure}))
