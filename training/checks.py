@@ -55,27 +55,29 @@ def _grams_text(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def near_duplicate_pairs(a: Sequence[str], b: Sequence[str] | None = None, threshold: float = 0.6,
-                         ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) of texts whose character 4-gram sets have Jaccard >= threshold.
+def near_duplicate_pairs(a: Sequence[str], b: Sequence[str] | None = None, threshold: float = 0.6, *,
+                         ngram: int = 4, containment: float | None = None) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, jaccard) of texts whose character ``ngram`` sets have Jaccard >= threshold
+    (or, with ``containment``, where one text holds at least that share of the other's n-grams).
 
     With one list, pairs within it (i < j); with two, pairs across them.
     """
-    vectorizer = CountVectorizer(analyzer="char", ngram_range=(4, 4), binary=True, lowercase=False, dtype=np.int32)
+    vectorizer = CountVectorizer(analyzer="char", ngram_range=(ngram, ngram), binary=True, lowercase=False,
+                                 dtype=np.int32)
     left = [_grams_text(t) for t in a]
     right = left if b is None else [_grams_text(t) for t in b]
     vectorizer.fit(left + (right if b is not None else []))
     A = vectorizer.transform(left)
     B = A if b is None else vectorizer.transform(right)
     inter = (A @ B.T).tocoo()
-    size_a = np.asarray(A.sum(axis=1)).ravel()
-    size_b = np.asarray(B.sum(axis=1)).ravel()
+    size_a = np.maximum(np.asarray(A.sum(axis=1)).ravel(), 1)
+    size_b = np.maximum(np.asarray(B.sum(axis=1)).ravel(), 1)
     out = []
     for i, j, n in zip(inter.row, inter.col, inter.data, strict=True):
         if b is None and i >= j:
             continue
         jac = n / (size_a[i] + size_b[j] - n)
-        if jac >= threshold:
+        if jac >= threshold or (containment is not None and n / min(size_a[i], size_b[j]) >= containment):
             out.append((int(i), int(j), float(jac)))
     return sorted(out, key=lambda x: -x[2])
 

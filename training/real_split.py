@@ -14,13 +14,10 @@ a new row joins the split of any labeled row in its group, and a new group goes 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
+from .checks import near_duplicate_pairs
 
 __all__ = ["CONTAINMENT", "HELDOUT_SHARE", "JACCARD", "assign_grouped_splits", "incident_groups",
            "straddling_groups"]
@@ -40,20 +37,10 @@ def incident_groups(texts: Sequence[str]) -> list[int]:
         return i
 
     if len(texts) > 1:
-        grams = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)) for t in texts]
-        vectorizer = CountVectorizer(analyzer="char", ngram_range=(3, 3), binary=True, lowercase=False,
-                                     dtype=np.int32)
-        A = vectorizer.fit_transform(grams).tocsr()
-        sizes = np.maximum(np.asarray(A.sum(axis=1)).ravel(), 1)
-        shared = (A @ A.T).tocoo()
-        for i, j, n in zip(shared.row, shared.col, shared.data, strict=True):
-            if i >= j:
-                continue
-            jaccard = n / (sizes[i] + sizes[j] - n)
-            if jaccard >= JACCARD or n / min(sizes[i], sizes[j]) >= CONTAINMENT:
-                a, b = find(int(i)), find(int(j))
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+        for i, j, _ in near_duplicate_pairs(texts, threshold=JACCARD, ngram=3, containment=CONTAINMENT):
+            a, b = find(i), find(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     return [find(i) for i in range(len(texts))]
 
 

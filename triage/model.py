@@ -13,7 +13,8 @@ All heads share one feature space (computed once per batch):
   managers folded into ``manager``. It only breaks ties the policy leaves open.
 - ``review_threshold_``: below this category confidence a text is flagged for
   review, chosen on out-of-fold predictions so the flagged share holds as many
-  of the errors as possible for its size.
+  of the errors as possible for its size. The training pipeline replaces it with
+  per-field ``review_thresholds_`` chosen on real text (``training.review``).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class TriageModel(BaseEstimator):
         oof = cross_val_predict(category_clf, Z, category, cv=folds, method="predict_proba", params=fit_params)
         self.category_ = category_clf.fit(Z, category, **fit_params)
         classes = self.category_.classes_
-        self.review_threshold_, self.review_oof_ = _review_threshold(oof, classes, category)
+        self.review_threshold_ = _review_threshold(oof, classes, category)
 
         self.binarizer_ = MultiLabelBinarizer(classes=list(CATEGORIES)).fit(secondary)
         M = self.binarizer_.transform(secondary)
@@ -215,8 +216,11 @@ def _fold_manager(route: str) -> str:
     return MANAGER if route in MANAGER_ROUTES else route
 
 
-def _review_threshold(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> tuple[float, dict]:
-    """The confidence below which review catches the most errors for the share it flags."""
+def _review_threshold(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> float:
+    """The category confidence below which review catches the most errors for the share it flags.
+
+    The fallback when no per-field thresholds were chosen (see ``training.review``).
+    """
     confidence = proba.max(axis=1)
     wrong = classes[proba.argmax(axis=1)] != truth
     best_t, best_gain = 0.0, -1.0
@@ -227,13 +231,7 @@ def _review_threshold(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray)
         gain = wrong[flagged].sum() / wrong.sum() - flagged.mean()
         if gain > best_gain:
             best_t, best_gain = float(t), gain
-    flagged = confidence < best_t
-    return best_t, {
-        "share_flagged": float(flagged.mean()),
-        "errors_caught": float(wrong[flagged].sum() / max(wrong.sum(), 1)),
-        "accuracy_unflagged": float(1 - wrong[~flagged].mean()) if (~flagged).any() else 1.0,
-        "accuracy_all": float(1 - wrong.mean()),
-    }
+    return best_t
 
 
 def _secondary_threshold(ml_proba: np.ndarray, truth: np.ndarray, classes: np.ndarray,
