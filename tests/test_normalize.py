@@ -10,7 +10,7 @@ def test_traditional_becomes_simplified():
 
 
 def test_control_characters_and_whitespace_runs():
-    assert normalize("  小区\x00停水\u200b了\n\n\t三天  ") == "小区停水了 三天"
+    assert normalize("  小区\x00停水\u200b了\n\n\t三天 ABC  D ") == "小区停水了三天 ABC D"
 
 
 def test_empty_stays_empty():

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.cues import CueLexicon, default_data_path
+from triage.cues import CueLexicon
+from triage.datafiles import default_data_path
 from triage.errors import LexiconError, PolicyError
 from triage.policy import Policy
 

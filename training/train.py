@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.artifacts import activate, default_models_dir, save_model, sha256_file
-from triage.cues import default_data_path
+from triage.datafiles import default_data_path
 from triage.errors import CorpusError
 from triage.model import TriageModel
 from triage.normalize import normalize

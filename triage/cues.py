@@ -11,63 +11,30 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from .datafiles import compile_words, default_data_path, read_yaml
 from .errors import LexiconError
+from .scope import Scope
 
-__all__ = ["CueHits", "CueLexicon", "compile_words", "default_data_path", "read_yaml"]
-
-
-def default_data_path(name: str) -> Path:
-    """The path of a data file shipped inside the package."""
-    return Path(str(resources.files("triage") / "data" / name))
-
-
-def read_yaml(path: Path, error: type[Exception] = LexiconError) -> dict[str, Any]:
-    """Read a YAML mapping, raising ``error`` with the file name on any problem."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise error(f"{path}: cannot read: {e.strerror}") from e
-    except yaml.YAMLError as e:
-        raise error(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise error(f"{path}: expected a mapping at the top level")
-    return data
-
-
-def compile_words(words: list[str], where: str) -> re.Pattern[str]:
-    """One alternation for a word list; entries starting with ``re:`` are regular expressions."""
-    parts = []
-    for w in words:
-        if not isinstance(w, str) or not w.strip():
-            raise LexiconError(f"{where}: every entry must be a non-empty string, got {w!r}")
-        if w.startswith("re:"):
-            try:
-                re.compile(w[3:])
-            except re.error as e:
-                raise LexiconError(f"{where}: bad regular expression {w[3:]!r}: {e}") from e
-            parts.append(f"(?:{w[3:]})")
-        else:
-            parts.append(re.escape(w))
-    # Longer alternatives first, so the reported word is the longest that matched.
-    parts.sort(key=len, reverse=True)
-    return re.compile("|".join(parts))
+__all__ = ["CueHits", "CueLexicon"]
 
 
 @dataclass(frozen=True)
 class CueLexicon:
-    """Named cue patterns, loaded and validated from a YAML file."""
+    """Named cue patterns, loaded and validated from a YAML file.
+
+    Cues listed under ``scoped`` in the file count only where their words are not negated
+    or supposed (:mod:`triage.scope`): 不是没有物业 and 如果没有物业 do not say "no manager".
+    """
 
     patterns: dict[str, re.Pattern[str]]
     source: str
+    scope: Scope | None = None
+    scoped: frozenset[str] = frozenset()
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> CueLexicon:
+    def load(cls, path: str | Path | None = None, scope: Scope | None = None) -> CueLexicon:
         path = Path(path) if path else default_data_path("cues.yaml")
         data = read_yaml(path)
         cues = data.get("cues")
@@ -78,7 +45,10 @@ class CueLexicon:
             if not isinstance(words, list) or not words:
                 raise LexiconError(f"{path}: cue {name!r} must be a non-empty list of words")
             patterns[name] = compile_words(words, f"{path}: cue {name!r}")
-        return cls(patterns=patterns, source=str(path))
+        scoped = data.get("scoped", [])
+        if not isinstance(scoped, list) or set(scoped) - set(patterns):
+            raise LexiconError(f"{path}: 'scoped' must list cue names, unknown: {sorted(set(scoped) - set(patterns))}")
+        return cls(patterns=patterns, source=str(path), scope=scope or Scope.load(), scoped=frozenset(scoped))
 
     def __contains__(self, name: object) -> bool:
         return name in self.patterns
@@ -91,6 +61,10 @@ class CueLexicon:
     def lazy(self, text: str) -> CueHits:
         """Cue hits computed only for the cues that are asked about."""
         return CueHits(self, text)
+
+
+#: What can take a route cue out of play: 不是没有物业, 如果没有物业, 以前没有物业.
+_CUE_SCOPES = frozenset({"negated", "hypothetical", "past"})
 
 
 class CueHits(Mapping[str, list[str]]):
@@ -109,6 +83,11 @@ class CueHits(Mapping[str, list[str]]):
             pattern = self._lexicon.patterns.get(name)
             if pattern is None:
                 self._found[name] = []
+            elif name in self._lexicon.scoped and self._lexicon.scope is not None:
+                scope, text = self._lexicon.scope, self._text
+                self._found[name] = list(dict.fromkeys(
+                    m.group(0) for m in pattern.finditer(text)
+                    if scope.judge(text, m.start(), m.end(), only=_CUE_SCOPES) == "now"))
             elif pattern.groups:  # a "re:" entry with groups: findall would give the groups
                 self._found[name] = list(dict.fromkeys(m.group(0) for m in pattern.finditer(self._text)))
             else:

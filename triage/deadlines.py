@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .cues import default_data_path, read_yaml
+from .datafiles import default_data_path, read_yaml
 from .errors import ConfigError
 from .labels import URGENCIES
 

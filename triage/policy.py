@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cues import CueLexicon, default_data_path, read_yaml
+from .cues import CueLexicon
+from .datafiles import default_data_path, read_yaml
 from .errors import PolicyError
 from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES, ROUTES
 
