@@ -2,7 +2,7 @@
 
 scikit-learn validates its input and dispatches per class on every ``predict_proba``
 call; for one complaint that costs milliseconds, far more than the arithmetic. Here the
-category SVM, the one-vs-rest category logits, the urgency and the route models are
+category SVM, the one-vs-rest category logits, the urgency, route and emergency models are
 stacked into one matrix, so a batch costs one sparse product plus the link functions
 scikit-learn would apply (sigmoid calibration, logistic, softmax). ``tests/test_heads.py``
 checks that the probabilities equal scikit-learn's.
@@ -29,6 +29,7 @@ class LinearHeads:
         ml = model.multilabel_.estimators_
         urgency = model.urgency_.estimator_
         route = model.route_
+        detector = getattr(model, "emergency_", None)
         if not (isinstance(svm, LinearSVC) and calibrated.method == "sigmoid"
                 and list(svm.classes_) == list(calibrated.classes) and len(svm.classes_) > 2
                 and all(isinstance(e, LogisticRegression) and e.coef_.shape[0] == 1 for e in ml)
@@ -36,17 +37,25 @@ class LinearHeads:
                 and isinstance(route, LogisticRegression) and len(route.classes_) > 2):
             raise TypeError("the model's heads are not the linear shapes this fast path knows")
         blocks = [svm.coef_, *[e.coef_ for e in ml], urgency.coef_, route.coef_]
+        biases = [svm.intercept_, *[e.intercept_ for e in ml], urgency.intercept_, route.intercept_]
+        self.detector = None
+        if detector is not None:
+            lr, platt = detector.estimator_, detector.platt_
+            if not (isinstance(lr, LogisticRegression) and lr.coef_.shape[0] == 1):
+                raise TypeError("the emergency detector is not the linear shape this fast path knows")
+            blocks.append(lr.coef_)
+            biases.append(lr.intercept_)
+            self.detector = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
         self.weights = np.ascontiguousarray(np.vstack(blocks).T)
-        self.bias = np.concatenate([svm.intercept_, *[e.intercept_ for e in ml], urgency.intercept_,
-                                    route.intercept_])
-        sizes = [b.shape[0] for b in blocks[:1]] + [len(ml)] + [urgency.coef_.shape[0], route.coef_.shape[0]]
-        self.slices = np.cumsum([0, *sizes])
+        self.bias = np.concatenate(biases)
+        sizes = [svm.coef_.shape[0], len(ml), urgency.coef_.shape[0], route.coef_.shape[0]]
+        self.slices = np.cumsum([0, *sizes, 1 if self.detector else 0])
         self.a = np.array([c.a_ for c in calibrated.calibrators])
         self.b = np.array([c.b_ for c in calibrated.calibrators])
         self.urgency_weights = model.urgency_.class_weights()
 
-    def predict_proba(self, Z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Category, multilabel, urgency and route probabilities for a feature matrix."""
+    def predict_proba(self, Z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Category, multilabel, urgency, route and emergency (or None) probabilities for a feature matrix."""
         logits = np.asarray(Z @ self.weights) + self.bias
         s = self.slices
         category = expit(-(self.a * logits[:, s[0]:s[1]] + self.b))
@@ -58,7 +67,11 @@ class LinearHeads:
         urgency = _softmax(logits[:, s[2]:s[3]]) * self.urgency_weights
         urgency /= urgency.sum(axis=1, keepdims=True)
         route = _softmax(logits[:, s[3]:s[4]])
-        return category, multilabel, urgency, route
+        emergency = None
+        if self.detector is not None:
+            a, b = self.detector
+            emergency = expit(a * logits[:, s[4]] + b)
+        return category, multilabel, urgency, route, emergency
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

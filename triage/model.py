@@ -9,6 +9,8 @@ All heads share one feature space (computed once per batch):
   ``secondary_threshold_``, chosen on out-of-fold predictions.
 - ``urgency``: logistic regression weighted toward ``emergency`` until its
   out-of-fold recall reaches ``emergency_recall`` (see :mod:`triage.classifier`).
+- ``emergency``: the emergency detector (:mod:`triage.detector`), a calibrated yes/no head
+  with its own threshold; the safety rules stay the floor beside it.
 - ``route``: logistic regression over routes, with the compound's three
   managers folded into ``manager``. It only breaks ties the policy leaves open.
 - ``review_threshold_``: below this category confidence a text is flagged for
@@ -32,6 +34,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .classifier import RecallWeightedClassifier
+from .detector import EmergencyDetector
 from .features import make_features, union_transform
 from .heads import LinearHeads
 from .labels import CATEGORIES, MANAGER, MANAGER_ROUTES
@@ -52,6 +55,7 @@ class Predictions:
     urgency_classes: np.ndarray
     route_proba: np.ndarray
     route_classes: np.ndarray
+    emergency_proba: np.ndarray | None = None  # (n,): the emergency detector; None for older models
 
     def take(self, rows: Sequence[int] | np.ndarray) -> Predictions:
         """The outputs of some rows only (classes unchanged)."""
@@ -60,7 +64,8 @@ class Predictions:
             category_proba=self.category_proba[rows], category_classes=self.category_classes,
             multilabel_proba=self.multilabel_proba[rows], urgency=self.urgency[rows],
             urgency_proba=self.urgency_proba[rows], urgency_classes=self.urgency_classes,
-            route_proba=self.route_proba[rows], route_classes=self.route_classes)
+            route_proba=self.route_proba[rows], route_classes=self.route_classes,
+            emergency_proba=None if self.emergency_proba is None else self.emergency_proba[rows])
 
     def route_scores(self, i: int) -> dict[str, float]:
         return dict(zip(self.route_classes.tolist(), self.route_proba[i].tolist(), strict=True))
@@ -139,12 +144,15 @@ class TriageModel(BaseEstimator):
         route_clf = LogisticRegression(C=4 * self.C, max_iter=2000, class_weight="balanced")
         route_oof = cross_val_predict(route_clf, Z, route, cv=folds, method="predict_proba", params=fit_params)
         self.route_ = route_clf.fit(Z, route, **fit_params)
+        self.emergency_ = EmergencyDetector(C=4 * self.C, target_recall=self.emergency_recall, cv=self.cv,
+                                            random_state=self.random_state)
+        self.emergency_.fit(Z, (urgency == "emergency").astype(int), **fit_params)
         urgency_oof = self.urgency_.oof_proba_
         if urgency_oof is not None:
             urgency_oof = urgency_oof * self.urgency_.class_weights()
             urgency_oof = urgency_oof / urgency_oof.sum(axis=1, keepdims=True)
         self.oof_ = {"category_proba": oof, "multilabel_proba": ml_oof, "urgency_proba": urgency_oof,
-                     "route_proba": route_oof}
+                     "route_proba": route_oof, "emergency_proba": self.emergency_.oof_proba_}
         self.n_train_ = len(texts)
         return self
 
@@ -159,15 +167,18 @@ class TriageModel(BaseEstimator):
         texts = list(X)
         Z = union_transform(self.features_, texts)
         heads = self._heads()
+        detector = getattr(self, "emergency_", None)
         if heads is not None:
-            category, multilabel, urgency, route = heads.predict_proba(Z)
+            category, multilabel, urgency, route, emergency = heads.predict_proba(Z)
         else:
             category, multilabel = self.category_.predict_proba(Z), self.multilabel_.predict_proba(Z)
             urgency, route = self.urgency_.predict_proba(Z), self.route_.predict_proba(Z)
+            emergency = None if detector is None else detector.predict_proba(Z)[:, 1]
         return Predictions(
             category_proba=category, category_classes=self.category_.classes_, multilabel_proba=multilabel,
             urgency=self.urgency_.classes_[urgency.argmax(axis=1)], urgency_proba=urgency,
-            urgency_classes=self.urgency_.classes_, route_proba=route, route_classes=self.route_.classes_)
+            urgency_classes=self.urgency_.classes_, route_proba=route, route_classes=self.route_.classes_,
+            emergency_proba=emergency)
 
     def oof_predictions(self) -> Predictions:
         """The out-of-fold outputs for the training rows, in their order (only on a freshly fitted model)."""
@@ -179,7 +190,8 @@ class TriageModel(BaseEstimator):
             category_proba=oof["category_proba"], category_classes=self.category_.classes_,
             multilabel_proba=oof["multilabel_proba"],
             urgency=self.urgency_.classes_[oof["urgency_proba"].argmax(axis=1)], urgency_proba=oof["urgency_proba"],
-            urgency_classes=self.urgency_.classes_, route_proba=oof["route_proba"], route_classes=self.route_.classes_)
+            urgency_classes=self.urgency_.classes_, route_proba=oof["route_proba"], route_classes=self.route_.classes_,
+            emergency_proba=oof.get("emergency_proba"))
 
     def _heads(self) -> LinearHeads | None:
         """The stacked heads, built once per process (not pickled: derived from the fitted heads).

@@ -8,7 +8,7 @@ explained by a rule and the words that made it fire.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,11 +46,13 @@ class Router:
         self.policy = policy
 
     def route(self, category: str, hits: Mapping[str, list[str]],
-              route_proba: Mapping[str, float] | None = None) -> RouteDecision:
+              route_proba: Mapping[str, float] | None = None,
+              quote: Callable[[str], str] | None = None) -> RouteDecision:
         """Route one text, given its category, its cue hits and (optionally) learned route probabilities.
 
         ``route_proba`` maps route codes (with the compound's manager as
         ``"manager"``) to probabilities; it only breaks ties a rule leaves open.
+        ``quote`` turns a matched word into the caller's own words for the explanation.
         """
         rule = _first_match(self.policy.categories[category], hits)
         route, learned = _choose(rule.routes, route_proba)
@@ -61,6 +63,8 @@ class Router:
             rules.append(manager_rule.id)
             reasons.append(manager_rule.description)
             matched.update(manager_rule.evidence(hits))
+        if quote is not None:
+            matched = {cue: [quote(w) for w in words] for cue, words in matched.items()}
         return RouteDecision(route=route, rules=tuple(rules), reason="；".join(r for r in reasons if r),
                              matched=matched, learned=learned)
 

@@ -21,7 +21,7 @@ from .cues import CueLexicon
 from .errors import InputError, ModelError
 from .labels import MANAGER, MANAGER_ROUTES
 from .model import Predictions, TriageModel
-from .normalize import normalize
+from .normalize import Traced, normalize, trace
 from .policy import Policy
 from .routing import Router
 from .urgency import SafetyRules
@@ -87,10 +87,12 @@ class Triager:
 
     def triage_many(self, texts: Iterable[str]) -> list[TriageResult]:
         """Triage a batch in one vectorised pass; raises InputError naming the first bad item."""
-        clean = [_prepare(t, i) for i, t in enumerate(texts)]
+        originals = list(texts)
+        clean = [_prepare(t, i) for i, t in enumerate(originals)]
         out: list[TriageResult] = []
         for start in range(0, len(clean), CHUNK):  # chunks keep the arrays cache-sized
-            out.extend(self._decide(clean[start:start + CHUNK]))
+            part = clean[start:start + CHUNK]
+            out.extend(self.decide(part, self.model.predict(part), originals[start:start + CHUNK]))
         return out
 
     def review_thresholds(self) -> dict[str, float]:
@@ -102,11 +104,20 @@ class Triager:
         found = getattr(self.model, "review_thresholds_", None)
         return dict(found) if found else {"category": float(self.model.review_threshold_)}
 
-    def decide(self, clean: Sequence[str], p: Predictions) -> list[TriageResult]:
-        """Results for normalised texts from the model's raw outputs ``p`` (safety rules, routing, review)."""
+    def decide(self, clean: Sequence[str], p: Predictions,
+               originals: Sequence[str] | None = None) -> list[TriageResult]:
+        """Results for normalised texts from the model's raw outputs ``p`` (safety rules, routing, review).
+
+        ``originals`` (the caller's texts, before normalisation) let explanations quote the
+        caller's own words.
+        """
         top = np.argsort(-p.category_proba, axis=1)[:, :3]
         confidence = p.category_proba[np.arange(len(clean)), top[:, 0]]
         urgency_confidence = p.urgency_proba.max(axis=1).tolist()
+        calm = _calm_urgency(p)
+        detector = None if p.emergency_proba is None else p.emergency_proba.tolist()
+        detector_threshold = float(getattr(getattr(self.model, "emergency_", None), "threshold_", 0.5))
+        class_index = {str(c): j for j, c in enumerate(p.category_classes)}
         thresholds = self.review_thresholds()
         secondary = (p.multilabel_proba >= self.model.secondary_threshold_).tolist()
         # Python lists and floats from here on: indexing NumPy arrays one element at a time is slow
@@ -118,10 +129,19 @@ class Triager:
             category = classes[top_i[0]]
             categories = [category] + [c for c, on in zip(ml_classes, secondary[i], strict=True)
                                        if on and c != category]
-            urgency = self.rules.apply(text, urgencies[i], categories)
+            quoter = Quoter(originals[i] if originals is not None else text, text)
+            urgency = self.rules.apply(text, urgencies[i], categories, calm=calm[i], quote=quoter.span,
+                                       detector=None if detector is None else detector[i],
+                                       detector_threshold=detector_threshold)
+            category_confidence = confidence[i]
+            if urgency.urgency == "emergency" and urgency.category and urgency.category != category:
+                # a present danger is always the primary problem, and its category decides the route
+                category = urgency.category
+                categories = [category] + [c for c in categories if c != category]
+                category_confidence = proba[i][class_index[category]] if category in class_index else 0.0
             route_scores = dict(zip(route_classes, route_proba[i], strict=True))
-            route = self.router.route(category, self.cues.lazy(text), route_scores)
-            sure = {"category": confidence[i], "urgency": urgency_confidence[i],
+            route = self.router.route(category, self.cues.lazy(text), route_scores, quote=quoter.word)
+            sure = {"category": category_confidence, "urgency": urgency_confidence[i],
                     "route": route_scores.get(MANAGER if route.route in MANAGER_ROUTES else route.route, 0.0)}
             flagged = [field for field, t in thresholds.items() if sure[field] < t]
             explanation = {
@@ -132,12 +152,42 @@ class Triager:
             }
             out.append(TriageResult(
                 category=category, categories=categories, urgency=urgency.urgency, route=route.route,
-                route_name=route.route_name, confidence=round(confidence[i], 4),
+                route_name=route.route_name, confidence=round(category_confidence, 4),
                 needs_review=bool(flagged), explanation=explanation, model_version=self.version))
         return out
 
-    def _decide(self, clean: Sequence[str]) -> list[TriageResult]:
-        return self.decide(clean, self.model.predict(clean))
+
+
+class Quoter:
+    """Quotes the caller's own words behind spans and words of the normalised text."""
+
+    def __init__(self, original: str, clean: str) -> None:
+        self.original, self.clean = original, clean
+        self._traced: Traced | None = None
+
+    def span(self, start: int, end: int) -> str:
+        words = self.clean[start:end]
+        if words in self.original:  # the usual case: the caller wrote exactly these words
+            return words
+        if self._traced is None:
+            self._traced = trace(self.original)
+        if self._traced.text != self.clean:  # cut at MAX_MODEL_CHARS, or an unmappable fold
+            return words
+        return self._traced.quote(start, end)
+
+    def word(self, word: str) -> str:
+        at = self.clean.find(word)
+        return word if at < 0 else self.span(at, at + len(word))
+
+
+def _calm_urgency(p: Predictions) -> list[str]:
+    """Per text, the urgency head's most likely level other than emergency."""
+    classes = [str(c) for c in p.urgency_classes]
+    keep = [j for j, c in enumerate(classes) if c != "emergency"]
+    if not keep:
+        return [str(u) for u in p.urgency]
+    best = np.asarray(keep)[p.urgency_proba[:, keep].argmax(axis=1)]
+    return [classes[j] for j in best.tolist()]
 
 
 def _prepare(text: object, index: int) -> str:
