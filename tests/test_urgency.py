@@ -57,11 +57,17 @@ def test_safety_rules_read_the_text_not_the_predicted_category(text, rule, categ
     ],
 )
 def test_a_danger_out_of_scope_does_not_fire_and_vetoes_a_learned_emergency(text, scope):
-    decision = RULES.apply(normalize(text), "emergency", ["other"], detector=0.99, detector_threshold=0.5,
+    decision = RULES.apply(normalize(text), "emergency", ["other"], detector=0.8, detector_threshold=0.5,
                            calm="normal")
     assert decision.urgency == "normal"
     assert decision.decided_by == "muted"
     assert {m["scope"] for m in decision.muted} == {scope}
+
+
+def test_a_detector_that_is_sure_is_not_vetoed_by_words_elsewhere():
+    text = normalize("去年马路上的井盖被偷过。今天楼顶的广告牌被风刮得摇摇欲坠")
+    decision = RULES.apply(text, "emergency", ["other"], detector=0.97, detector_threshold=0.5, calm="normal")
+    assert (decision.urgency, decision.decided_by) == ("emergency", "detector")
 
 
 def test_the_flood_happening_now_fires_although_it_happens_every_time():

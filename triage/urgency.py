@@ -29,6 +29,8 @@ __all__ = ["RuleHit", "SafetyRule", "SafetyRules", "UrgencyDecision"]
 
 _KEYS = {"id", "description", "category", "categories", "all", "anywhere", "unless", "raise_to"}
 Quote = Callable[[int, int], str]
+#: A detector this sure is not vetoed by danger words read out of scope elsewhere in the text.
+SURE_DETECTOR = 0.95
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class SafetyRules:
         ``learned`` is the urgency head's answer. With a ``detector`` probability, the
         detector decides whether the model calls it an emergency (at ``detector_threshold``);
         otherwise the answer is ``calm``, the urgency head's best non-emergency level. A danger
-        the rules read out of scope (negated, resolved …) vetoes a learned emergency. Then
+        the rules read out of scope (negated, resolved …) vetoes a learned emergency, unless the
+        detector is at least :data:`SURE_DETECTOR` sure. Then
         every rule that fires can raise the answer; the highest wins, the first listed on a
         tie. ``quote`` turns a span of ``text`` into the caller's own words.
         """
@@ -157,7 +160,8 @@ class SafetyRules:
         muted = tuple({"rule": h.rule.id, "scope": h.scope, "matched": [quote(s, e) for s, e in h.spans]}
                       for h in hits if not h.fired)
         vetoed = any(h.rule.raise_to == "emergency" for h in hits if not h.fired)
-        if model == "emergency" and vetoed and not any(h.rule.raise_to == "emergency" for h in fired):
+        sure = detector is not None and detector >= SURE_DETECTOR
+        if model == "emergency" and vetoed and not sure and not any(h.rule.raise_to == "emergency" for h in fired):
             model, decided_by = calm, "muted"
         best = UrgencyDecision(urgency=model, learned=learned, detector=detector, decided_by=decided_by,
                                muted=muted)
