@@ -64,6 +64,12 @@ def test_a_danger_out_of_scope_does_not_fire_and_vetoes_a_learned_emergency(text
     assert {m["scope"] for m in decision.muted} == {scope}
 
 
+def test_a_sure_detector_still_yields_to_no_longer_and_repaired():
+    text = normalize("没有煤气味了，燃气公司已经来修过")
+    decision = RULES.apply(text, "emergency", ["gas"], detector=0.99, detector_threshold=0.5, calm="normal")
+    assert (decision.urgency, decision.decided_by) == ("normal", "muted")
+
+
 def test_a_detector_that_is_sure_is_not_vetoed_by_words_elsewhere():
     text = normalize("去年马路上的井盖被偷过。今天楼顶的广告牌被风刮得摇摇欲坠")
     decision = RULES.apply(text, "emergency", ["other"], detector=0.97, detector_threshold=0.5, calm="normal")

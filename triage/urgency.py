@@ -29,7 +29,7 @@ __all__ = ["RuleHit", "SafetyRule", "SafetyRules", "UrgencyDecision"]
 
 _KEYS = {"id", "description", "category", "categories", "all", "anywhere", "unless", "raise_to"}
 Quote = Callable[[int, int], str]
-#: A detector this sure is not vetoed by danger words read out of scope elsewhere in the text.
+#: A detector this sure is not vetoed by danger words read as feared, habitual or past.
 SURE_DETECTOR = 0.95
 
 
@@ -159,8 +159,11 @@ class SafetyRules:
         fired = [h for h in hits if h.fired]
         muted = tuple({"rule": h.rule.id, "scope": h.scope, "matched": [quote(s, e) for s, e in h.spans]}
                       for h in hits if not h.fired)
-        vetoed = any(h.rule.raise_to == "emergency" for h in hits if not h.fired)
-        sure = detector is not None and detector >= SURE_DETECTOR
+        out_of_scope = [h for h in hits if not h.fired and h.rule.raise_to == "emergency"]
+        vetoed = bool(out_of_scope)
+        # a sure detector overrides a feared, habitual or past mention, never a "no longer" / "repaired"
+        sure = (detector is not None and detector >= SURE_DETECTOR
+                and not any(h.scope in ("negated", "resolved") for h in out_of_scope))
         if model == "emergency" and vetoed and not sure and not any(h.rule.raise_to == "emergency" for h in fired):
             model, decided_by = calm, "muted"
         best = UrgencyDecision(urgency=model, learned=learned, detector=detector, decided_by=decided_by,
