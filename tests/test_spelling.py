@@ -43,3 +43,8 @@ def test_a_fix_whose_right_form_matches_its_wrong_one_is_refused(tmp_path):
     with pytest.raises(LexiconError, match="matches the wrong one") as info:
         Spelling.load(path)
     assert str(info.value).startswith(str(path))
+
+
+def test_the_trace_gives_the_normalised_text_of_every_corpus_text(corpus):
+    texts = [r["text"] for r in corpus[::7]] + ["煤 气 味", "樓道裡　有煤汽味\x00", "  A3区 B栋  "]
+    assert [trace(t).text for t in texts] == [normalize(t) for t in texts]

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,16 +50,14 @@ class Spelling:
 
     def fold(self, text: str) -> str:
         """``text`` with every wrong form replaced by its right one."""
-        return self.pattern.sub(self._replacement, text)
+        return self.pattern.sub(self._right_form, text)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """Each fold as (start, end, right form), in order."""
-        return [(m.start(), m.end(), self._replacement(m)) for m in self.pattern.finditer(text)]
+        return [(m.start(), m.end(), self._right_form(m)) for m in self.pattern.finditer(text)]
 
-    @property
-    def _replacement(self) -> Callable[[re.Match[str]], str]:
-        right = self.right
-        return lambda m: right[int(m.lastgroup[1:])]  # type: ignore[index]
+    def _right_form(self, match: re.Match[str]) -> str:
+        return self.right[int(match.lastgroup[1:])]  # type: ignore[index]  # every alternative is a named group
 
 
 @lru_cache(maxsize=1)

@@ -157,7 +157,6 @@ class Triager:
         return out
 
 
-
 class Quoter:
     """Quotes the caller's own words behind spans and words of the normalised text."""
 
@@ -171,7 +170,7 @@ class Quoter:
             return words
         if self._traced is None:
             self._traced = trace(self.original)
-        if self._traced.text != self.clean:  # cut at MAX_MODEL_CHARS, or an unmappable fold
+        if not self._traced.text.startswith(self.clean):  # an unmappable fold (composed NFKC sequences)
             return words
         return self._traced.quote(start, end)
 
