@@ -29,6 +29,8 @@ def judge(text: str, words: str) -> str:
         ("担心楼道的燃气管会漏气", "漏气", "hypothetical"),
         ("万一有人掉进去怎么办", "掉进", "hypothetical"),
         ("电线老化，存在漏电风险", "漏电", "hypothetical"),
+        ("若出现暴雨天气，走廊必定积水，雨水倒灌至室内", "倒灌", "hypothetical"),
+        ("看到外地居民楼火灾而消防车进不去的报道", "消防车进不去", "hypothetical"),
         ("每次下大雨污水都倒灌进屋", "倒灌", "habitual"),
         ("去年有人在这里滑倒", "滑倒", "past"),
         ("上个礼拜电梯困了人", "困了人", "past"),

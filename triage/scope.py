@@ -5,8 +5,9 @@ matched, and they ask it here. The marker words live in ``data/scope.yaml``:
 
 - *negated*: a negation directly before the word (没有煤气味, 闻不到味) or directly after it
   (煤气味没有了);
-- *hypothetical*: a fear or a supposition earlier in the word's clause (担心会漏气, 万一有人掉进去),
-  or a risk right after it (存在漏电风险);
+- *hypothetical*: a fear or a supposition earlier in the word's clause (担心会漏气), a condition
+  earlier in its sentence (若出现暴雨，……雨水倒灌至室内), or a risk or a report right after it
+  (存在漏电风险, 消防车进不去的报道);
 - *resolved*: a repair after the word in its sentence or the next one (上周漏气，已经修好了),
   unless the danger is said to be back (修好了，可是又漏了);
 - *habitual* / *past*: 每次、经常 / 去年、上次 in the word's clause or the clause before it, unless
@@ -40,10 +41,10 @@ NOW = "now"
 #: Every judgement, "now" first: only "now" lets a rule fire.
 SCOPES = (NOW, "negated", "hypothetical", "resolved", "habitual", "past")
 
-_CLAUSE_END = re.compile(r"[，,。！？!?；;\n]")
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_LISTS = ("negated_before", "negated_after", "hypothetical_after", "resolved", "renewed", "hypothetical",
-          "habitual", "past", "now")
+_CLAUSE_END = "，,。！？!?；;\n"
+_SENTENCE_END = "。！？!?；;\n"
+_LISTS = ("negated_before", "negated_after", "hypothetical_after", "supposed", "resolved", "unresolved_before",
+          "renewed", "hypothetical", "habitual", "past", "now")
 #: How far before / after the word a negation is looked for.
 _NEAR = 8
 #: How soon after a repair a renewal (又、还在 …) must follow to say the danger is back.
@@ -84,7 +85,9 @@ class Scope:
         clause_end = _next_break(_CLAUSE_END, text, end)
         before, clause = text[clause_start:start], text[clause_start:clause_end]
         now = m["now"].search(clause) is not None
-        if ask("hypothetical") and ((not now and m["hypothetical"].search(before))
+        sentence_start = _last_break(_SENTENCE_END, text, start)
+        if ask("hypothetical") and ((not now and (m["hypothetical"].search(before)
+                                                  or m["supposed"].search(text, sentence_start, start)))
                                     or m["hypothetical_after"].match(text, end, min(len(text), end + _NEAR))):
             return "hypothetical"
         if ask("resolved") and self._resolved_after(text, end):
@@ -99,10 +102,12 @@ class Scope:
     def _resolved_after(self, text: str, end: int) -> bool:
         stop = _next_break(_SENTENCE_END, text, end)
         stop = _next_break(_SENTENCE_END, text, min(stop + 1, len(text)))  # and the next sentence
-        found = self.markers["resolved"].search(text, end, stop)
-        if found is None:
-            return False
-        return self.markers["renewed"].search(text, found.end(), min(stop, found.end() + _RENEWED_WITHIN)) is None
+        m = self.markers
+        for found in m["resolved"].finditer(text, end, stop):
+            if m["unresolved_before"].search(text[max(end, found.start() - _NEAR):found.start()]):
+                continue  # 仍未补装: the repair has not happened
+            return m["renewed"].search(text, found.end(), min(stop, found.end() + _RENEWED_WITHIN)) is None
+        return False
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -110,14 +115,12 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return _last_break(_SENTENCE_END, text, start), _next_break(_SENTENCE_END, text, end)
 
 
-def _last_break(pattern: re.Pattern[str], text: str, pos: int) -> int:
-    """The index just after the last break before ``pos`` (0 when there is none)."""
-    for i in range(pos - 1, -1, -1):
-        if pattern.match(text, i):
-            return i + 1
-    return 0
+def _last_break(breaks: str, text: str, pos: int) -> int:
+    """The index just after the last break character before ``pos`` (0 when there is none)."""
+    return max(text.rfind(c, 0, pos) for c in breaks) + 1
 
 
-def _next_break(pattern: re.Pattern[str], text: str, pos: int) -> int:
-    found = pattern.search(text, pos)
-    return found.start() if found else len(text)
+def _next_break(breaks: str, text: str, pos: int) -> int:
+    """The index of the first break character at or after ``pos`` (the text's length when there is none)."""
+    found = [i for c in breaks if (i := text.find(c, pos)) >= 0]
+    return min(found) if found else len(text)

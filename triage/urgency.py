@@ -29,7 +29,7 @@ __all__ = ["RuleHit", "SafetyRule", "SafetyRules", "UrgencyDecision"]
 
 _KEYS = {"id", "description", "category", "categories", "all", "anywhere", "unless", "raise_to"}
 Quote = Callable[[int, int], str]
-#: A detector this sure is not vetoed by danger words read as feared, habitual or past.
+#: A detector this sure is not vetoed by a danger the rules read as past or habitual.
 SURE_DETECTOR = 0.95
 
 
@@ -60,8 +60,8 @@ class SafetyRule:
     def find(self, text: str, categories: Iterable[str], scope: Scope) -> RuleHit | None:
         """The first place where the rule fires, else the first where its words are out of scope.
 
-        Out of scope counts the danger words alone too (爆管的事已经修好了 names no pipe): that is
-        evidence enough to veto a learned emergency, never enough to fire.
+        Out of scope counts the danger words with the rule's other words anywhere in the text too
+        (上周水管爆了…已经修好了): evidence enough to veto a learned emergency, never to fire.
         """
         if self.categories and not self.categories.intersection(categories):
             return None
@@ -72,7 +72,8 @@ class SafetyRule:
                 continue
             others = [g.search(text, start, end) for g in self.groups[1:]]
             if not all(others):
-                if muted is None:
+                # the danger out of scope, the rule's other words elsewhere: enough to veto, not to fire
+                if muted is None and all(g.search(text) for g in self.groups[1:]):
                     judged = scope.judge(text, danger.start(), danger.end())
                     if judged != NOW:
                         muted = RuleHit(self, ((danger.start(), danger.end()),), judged)
@@ -144,8 +145,8 @@ class SafetyRules:
         ``learned`` is the urgency head's answer. With a ``detector`` probability, the
         detector decides whether the model calls it an emergency (at ``detector_threshold``);
         otherwise the answer is ``calm``, the urgency head's best non-emergency level. A danger
-        the rules read out of scope (negated, resolved …) vetoes a learned emergency, unless the
-        detector is at least :data:`SURE_DETECTOR` sure. Then
+        the rules read out of scope (negated, resolved …) vetoes a learned emergency; a past or
+        habitual one does not when the detector is at least :data:`SURE_DETECTOR` sure. Then
         every rule that fires can raise the answer; the highest wins, the first listed on a
         tie. ``quote`` turns a span of ``text`` into the caller's own words.
         """
@@ -160,12 +161,12 @@ class SafetyRules:
         muted = tuple({"rule": h.rule.id, "scope": h.scope, "matched": [quote(s, e) for s, e in h.spans]}
                       for h in hits if not h.fired)
         out_of_scope = [h for h in hits if not h.fired and h.rule.raise_to == "emergency"]
-        vetoed = bool(out_of_scope)
-        # a sure detector overrides a feared, habitual or past mention, never a "no longer" / "repaired"
+        # a past or habitual mention does not contradict a present danger the detector is sure of;
+        # "no longer", "repaired" and "I fear" speak of now, and always veto
         sure = (detector is not None and detector >= SURE_DETECTOR
-                and not any(h.scope in ("negated", "resolved") for h in out_of_scope))
-        if model == "emergency" and vetoed and not sure and not any(h.rule.raise_to == "emergency" for h in fired):
-            model, decided_by = calm, "muted"
+                and all(h.scope in ("past", "habitual") for h in out_of_scope))
+        if model == "emergency" and out_of_scope and not sure:
+            model, decided_by = calm, "muted"  # a firing emergency rule raises it back below
         best = UrgencyDecision(urgency=model, learned=learned, detector=detector, decided_by=decided_by,
                                muted=muted)
         for hit in fired:
