@@ -49,6 +49,15 @@ def model_card(meta: dict[str, Any]) -> str:
                   "| | " + " | ".join(CATEGORIES) + " |", "|---" * (len(CATEGORIES) + 1) + "|"]
         lines += [f"| {c} | " + " | ".join(str(v) for v in row) + " |"
                   for c, row in zip(CATEGORIES, real["category_confusion"], strict=True)]
+    safety = meta.get("emergency_out_of_fold") or {}
+    if safety:
+        lines += ["", "## Emergencies", "",
+                  f"Safety rules (`triage/data/urgency_rules.yaml`) and the emergency detector answer together. "
+                  f"The detector's threshold, {safety['threshold']:.3f}, was chosen on out-of-fold answers for the "
+                  f"{safety['rows']} training rows ({safety['emergencies']} emergencies) as the best F2 of the two "
+                  f"together: recall {safety['recall']:.3f}, precision {safety['precision']:.3f}; the rules alone "
+                  f"find {safety['rules_recall']:.3f}. `python -m training.safety_report` measures both on "
+                  "`tests/data/emergencies.jsonl`."]
     lines += ["", "## Review flag", "", *_review(meta)]
     evidence = meta.get("evidence", {}).get("handled_by", {})
     for name, e in evidence.items():

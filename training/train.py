@@ -23,6 +23,7 @@ from .handled_by import handled_by_agreement
 from .real import DEFAULT_MANIFEST, ROOT, load_label_sets
 from .real_split import straddling_groups
 from .review import choose_review_thresholds
+from .safety_threshold import choose_detector_threshold
 
 __all__ = ["DATA_FILES", "default_label_sets", "fit_and_save", "load_real", "predict_rows", "train"]
 
@@ -100,6 +101,14 @@ def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, lis
     model.fit(texts, train_rows, sample_weight=[float(r.get("weight", 1.0)) for r in train_rows])
     version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     triager = Triager(model, version=version)
+    detector = getattr(model, "emergency_", None)
+    safety: dict[str, Any] = {}
+    if detector is not None:
+        detector.threshold_, safety = choose_detector_threshold(
+            triager.rules, texts, model.oof_["emergency_proba"], [r["urgency"] == "emergency" for r in train_rows])
+        log(f"emergency detector threshold {detector.threshold_:.3f}: out of fold with the rules, "
+            f"recall {safety['recall']:.3f}, precision {safety['precision']:.3f} "
+            f"(rules alone find {safety['rules_recall']:.3f})")
     real = [i for i, r in enumerate(train_rows) if r.get("label_set")] or list(range(len(train_rows)))
     oof = triager.decide([texts[i] for i in real], model.oof_predictions().take(real))
     model.review_thresholds_, review = choose_review_thresholds(oof, [train_rows[i] for i in real])
@@ -126,8 +135,10 @@ def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, lis
                    "routes": model.route_.classes_.tolist()},
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()},
         "thresholds": {"review": model.review_thresholds_, "secondary": model.secondary_threshold_,
-                       "emergency_weight": model.urgency_.weight_},
+                       "emergency_weight": model.urgency_.weight_,
+                       "emergency_detector": None if detector is None else detector.threshold_},
         "review_out_of_fold": review,
+        "emergency_out_of_fold": safety,
         "training": {**{k: v for k, v in (training or {}).items() if k != "corpus_sha256"},
                      "texts": len(train_rows), "seconds": round(time.perf_counter() - started, 1)},
         "hashes": {"corpus": (training or {}).get("corpus_sha256"),
