@@ -27,6 +27,7 @@ _STATUS_TEXT = {
     403: ("forbidden", "This key's role may not do that.", "该密钥的角色无权执行此操作。"),
     404: ("not_found", "No such resource.", "资源不存在。"),
     405: ("method_not_allowed", "Method not allowed.", "不支持该请求方法。"),
+    409: ("conflict", "The request contradicts what is stored.", "请求与已存数据冲突。"),
     413: ("too_large", "The request is too large.", "请求内容过大。"),
     415: ("unsupported_media_type", "The body must be JSON (Content-Type: application/json).",
           "请求体必须是 JSON（Content-Type: application/json）。"),

@@ -26,7 +26,8 @@ class TriageCreate(BaseModel):
 
     text: str = Field(description="The complaint, as recorded (up to 10,000 characters).", examples=[_EXAMPLE])
     id: CallerId | None = Field(None, description="The caller's own id for this complaint (up to 128 characters), "
-                                "echoed back.")
+                                "echoed back. Stored, an id names one complaint: the same id and text again "
+                                "returns the stored answer (a safe retry), the same id with another text is 409.")
     channel: str | None = Field(None, max_length=64, description="Where it came from: hotline, web, app …")
     store: bool = Field(False, description="Keep the ticket and its prediction for staff review.")
 

@@ -38,6 +38,23 @@ def post_ticket(api, text, ticket_id=None):
     return r.json()
 
 
+def test_a_ticket_id_names_one_complaint(api):
+    first = post_ticket(api, "三号楼楼道水管爆了，水流得满地都是", "same-call")
+    again = post_ticket(api, "三号楼楼道水管爆了，水流得满地都是", "same-call")  # a retry: the stored answer
+    assert again == first
+    assert len(api.get("/v1/tickets/same-call", headers=auth(api, "staff")).json()["predictions"]) == 1
+    r = api.post("/v1/triage", json={"id": "same-call", "text": "路灯不亮", "store": True}, headers=auth(api, "intake"))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
+    assert "same-call" in r.json()["error"]["message"] and r.json()["error"]["fields"] == ["id"]
+    ticket = api.get("/v1/tickets/same-call", headers=auth(api, "staff")).json()
+    assert ticket["text"] == "三号楼楼道水管爆了，水流得满地都是" and len(ticket["predictions"]) == 1
+    batch = api.post("/v1/triage/batch", json={"store": True, "items": [
+        {"id": "same-call", "text": "三号楼楼道水管爆了，水流得满地都是"}, {"id": "fresh-call", "text": "路灯不亮"}]},
+        headers=auth(api, "intake"))
+    assert batch.status_code == 200
+    assert batch.json()["results"][0] == first
+
+
 def test_keys_and_roles(api):
     assert api.post("/v1/triage", json={"text": "路灯不亮"}).json()["error"]["code"] == "unauthorized"
     assert api.post("/v1/triage", json={"text": "路灯不亮"},

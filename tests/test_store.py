@@ -14,15 +14,14 @@ def result(category="water", confidence=0.9, runner_up=0.05, urgency="high", rou
             "explanation": {"category": {"top": [[category, confidence], ["other", runner_up]]}}}
 
 
-def test_ticket_keeps_every_prediction_and_the_whole_correction_history(store: Store):
-    store.save_triaged([{"id": "t1", "text": "小区停水了", "channel": "phone"}], [result()])
-    store.save_triaged([{"id": "t1", "text": "ignored: the first text stays"}], [result(confidence=0.95)])
+def test_ticket_keeps_its_prediction_and_the_whole_correction_history(store: Store):
+    assert store.save_triaged([{"id": "t1", "text": "小区停水了", "channel": "phone"}], [result()]) == [None]
     store.add_correction("t1", annotator="wang", category="drainage", note="其实是下水道")
     store.add_correction("t1", annotator="li", route="drainage_authority")
 
     ticket = store.ticket("t1")
     assert ticket["text"] == "小区停水了" and ticket["channel"] == "phone"
-    assert [p["confidence"] for p in ticket["predictions"]] == [0.9, 0.95]
+    assert [p["confidence"] for p in ticket["predictions"]] == [0.9]
     assert [c["changes"] for c in ticket["corrections"]] == [
         {"category": {"from": "water", "to": "drainage"}},
         {"route": {"from": "water_utility", "to": "drainage_authority"}},
@@ -106,21 +105,56 @@ def test_a_bad_database_url_is_a_clear_error():
         Store.open("mysql://u@h/db")
 
 
-def test_concurrent_requests_with_one_ticket_id_all_land(store: Store):
+def test_the_same_id_and_text_again_writes_nothing_and_returns_the_stored_answer(store: Store):
+    store.save_triaged([{"id": "t1", "text": "小区停水了"}], [result(confidence=0.9)])
+    [again] = store.save_triaged([{"id": "t1", "text": "小区停水了"}], [result("other", confidence=0.5)])
+    assert (again["category"], again["confidence"]) == ("water", 0.9) and again["received_at"]
+    assert len(store.ticket("t1")["predictions"]) == 1
+
+
+def test_the_same_id_with_another_text_is_a_conflict_and_nothing_is_written(store: Store):
+    from triage.store import Conflict
+
+    store.save_triaged([{"id": "X", "text": "小区停水了"}], [result()])
+    with pytest.raises(Conflict, match="X") as info:
+        store.save_triaged([{"id": "new", "text": "路灯不亮"}, {"id": "X", "text": "路灯不亮"}],
+                           [result("lighting"), result("lighting")])
+    assert info.value.ids == ["X"]
+    assert store.ticket("X")["text"] == "小区停水了" and len(store.ticket("X")["predictions"]) == 1
+    with pytest.raises(NotFound):
+        store.ticket("new")  # the whole batch was refused
+
+
+def test_concurrent_requests_with_one_ticket_id_store_it_once(store: Store):
     from concurrent.futures import ThreadPoolExecutor
 
-    def post(i: int) -> None:
-        store.save_triaged([{"id": "same", "text": f"第{i}次来电"}], [result(confidence=i / 100)])
+    from triage.store import Conflict
+
+    texts = ["同一条来电" if i % 2 else f"第{i}次来电" for i in range(16)]
+
+    def post(i: int) -> str:
+        try:
+            store.save_triaged([{"id": "same", "text": texts[i]}], [result(confidence=i / 100)])
+            return "ok"
+        except Conflict:
+            return "conflict"
 
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(post, range(16)))
-    assert len(store.ticket("same")["predictions"]) == 16
+        outcomes = list(pool.map(post, range(16)))
+    ticket = store.ticket("same")
+    assert len(ticket["predictions"]) == 1
+    assert outcomes == ["ok" if text == ticket["text"] else "conflict" for text in texts]
 
 
-def test_a_repeated_id_in_one_batch_keeps_the_first_text(store: Store):
-    store.save_triaged([{"id": "r", "text": "first"}, {"id": "r", "text": "second"}], [result(), result()])
-    ticket = store.ticket("r")
-    assert ticket["text"] == "first" and len(ticket["predictions"]) == 2
+def test_a_repeated_id_in_one_batch(store: Store):
+    from triage.store import Conflict
+
+    first, second = store.save_triaged([{"id": "r", "text": "first"}, {"id": "r", "text": "first"}],
+                                       [result(confidence=0.9), result(confidence=0.1)])
+    assert first is None and second["confidence"] == 0.9
+    assert len(store.ticket("r")["predictions"]) == 1
+    with pytest.raises(Conflict):
+        store.save_triaged([{"id": "s", "text": "first"}, {"id": "s", "text": "second"}], [result(), result()])
 
 
 def test_text_no_database_accepts_is_stored_with_a_replacement_character(store: Store):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from triage import TriageResult, mask_pii
+from triage import ROUTE_NAMES, TriageResult, mask_pii
+from triage.store import Conflict
 
 from ..auth import IntakeUser
 from ..deps import Service, ServiceDep
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/v1", tags=["triage"])
 _ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
            403: {"model": ErrorPublic, "description": "The key's role may not triage."},
            413: {"model": ErrorPublic, "description": "Text or batch too large."},
+           409: {"model": ErrorPublic, "description": "The id already names a stored ticket with another text."},
            415: {"model": ErrorPublic, "description": "Body is not JSON."},
            422: {"model": ErrorPublic, "description": "Invalid request."}}
 
@@ -34,13 +36,38 @@ def _public(result: TriageResult, caller_id: object, service: Service, now: date
     return body
 
 
-async def _store(service: Service, items: list[tuple[str | None, str, str | None]],
-                 results: list[TriageResult]) -> list[str]:
-    """Store tickets and their predictions before answering; ticket ids default to new UUIDs."""
+def _stored_result(answer: dict[str, Any]) -> TriageResult:
+    """The answer a stored ticket was given, as a result (its deadline counts from when it came in)."""
+    return TriageResult(**{f: answer[f] for f in ("category", "categories", "urgency", "route", "confidence",
+                                                  "needs_review", "explanation", "model_version")},
+                        route_name=ROUTE_NAMES[answer["route"]])
+
+
+async def _store(service: Service, items: list[tuple[str | None, str, str | None]], results: list[TriageResult],
+                 now: datetime) -> list[tuple[str, TriageResult, datetime]]:
+    """Store tickets and their predictions before answering; ticket ids default to new UUIDs.
+
+    Per item: the ticket id, the answer to send and the moment its deadline counts from. A
+    ticket id sent before with the same text gets its stored answer back; with another text, 409.
+    """
     tickets = [{"id": caller_id or uuid.uuid4().hex, "text": text, "channel": channel}
                for caller_id, text, channel in items]
-    await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results])
-    return [t["id"] for t in tickets]
+    try:
+        stored = await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results],
+                                         now.astimezone(UTC))
+    except Conflict as e:
+        raise ApiError(409, f"id: {', '.join(e.ids)} already names a ticket with another text; "
+                       "send a new id for a new complaint",
+                       f"id：{'、'.join(e.ids)} 已用于另一条诉求，新诉求请换一个 id", fields=["id"]) from None
+    out = []
+    for ticket, result, answer in zip(tickets, results, stored, strict=True):
+        if answer is None:
+            out.append((ticket["id"], result, now))
+        else:
+            received = answer["received_at"]
+            since = datetime.fromisoformat(received).astimezone(now.tzinfo) if received else now
+            out.append((ticket["id"], _stored_result(answer), since))
+    return out
 
 
 def _json(body: dict[str, Any]) -> Response:
@@ -62,7 +89,7 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     [result] = await service.batcher.triage([body.text])
     caller_id = None if body.id is None else str(body.id)
     if body.store or service.settings.store_all:
-        [caller_id] = await _store(service, [(caller_id, body.text, body.channel)], [result])
+        [(caller_id, result, now)] = await _store(service, [(caller_id, body.text, body.channel)], [result], now)
     service.metrics.predictions.labels(result.category, result.urgency, result.route).inc()
     if service.settings.log_requests:  # masking costs as much as a small part of inference: only when logged
         request.scope["state"]["log"] = {"text": mask_pii(body.text[:200]), "category": result.category,
@@ -81,10 +108,11 @@ async def triage_batch(body: TriageBatchCreate, request: Request, service: Servi
     now = datetime.now(ZoneInfo(service.settings.timezone))
     results = await service.batcher.triage([item.text for item in body.items])
     ids: list[str | None] = [None if item.id is None else str(item.id) for item in body.items]
+    answers: list[tuple[str | None, TriageResult, datetime]] = [(i, r, now) for i, r in zip(ids, results, strict=True)]
     if body.store or service.settings.store_all:
-        ids = list(await _store(service, [(i, item.text, item.channel) for i, item in zip(ids, body.items,
-                                                                                          strict=True)], results))
+        answers = list(await _store(service, [(i, item.text, item.channel)
+                                              for i, item in zip(ids, body.items, strict=True)], results, now))
     for r in results:
         service.metrics.predictions.labels(r.category, r.urgency, r.route).inc()
     request.scope["state"]["log"] = {"items": len(results)}
-    return _json({"results": [_public(r, i, service, now) for r, i in zip(results, ids, strict=True)]})
+    return _json({"results": [_public(r, i, service, since) for i, r, since in answers]})

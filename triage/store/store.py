@@ -21,7 +21,7 @@ from .database import DEFAULT_URL, StoreError, make_engine, migrate
 from .keys import ROLES, generate_key, hash_key
 from .tables import ApiKey, Correction, Prediction, RetrainJob, Ticket, utcnow
 
-__all__ = ["LABEL_FIELDS", "NotFound", "Store"]
+__all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Store"]
 
 LABEL_FIELDS = ("category", "urgency", "route")
 _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
@@ -29,6 +29,23 @@ _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
 
 class NotFound(StoreError):
     """No such ticket, key or job."""
+
+
+class Conflict(StoreError):
+    """A write that contradicts what is stored: a ticket id reused for another text."""
+
+    def __init__(self, message: str, ids: Sequence[str]) -> None:
+        super().__init__(message)
+        self.ids = list(ids)
+
+
+def _new_prediction(ticket_id: str, r: dict[str, Any]) -> Prediction:
+    top = r["explanation"]["category"]["top"]
+    margin = top[0][1] - top[1][1] if len(top) > 1 else top[0][1]
+    return Prediction(ticket_id=ticket_id, model_version=r["model_version"], category=r["category"],
+                      categories=r["categories"], urgency=r["urgency"], route=r["route"],
+                      confidence=r["confidence"], margin=round(margin, 4), needs_review=r["needs_review"],
+                      explanation=r["explanation"])
 
 
 def _utc(moment: datetime | None) -> str | None:
@@ -79,25 +96,63 @@ class Store:
 
     # tickets and predictions
 
-    def save_triaged(self, tickets: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]]) -> None:
+    def save_triaged(self, tickets: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]],
+                     received_at: datetime | None = None) -> list[dict[str, Any] | None]:
         """Store tickets (``id``, ``text``, ``channel``) with their triage results, one transaction.
 
-        A ticket id seen before keeps its text and gains one more prediction.
+        A ticket id names one complaint. Sent again with the same text, nothing is written and
+        the stored answer is returned; sent with another text (here or earlier), :class:`Conflict`
+        names the ids and nothing is written. Returns, per ticket, None when it was stored now,
+        else the stored answer (its first prediction, with ``received_at``). ``received_at``
+        defaults to now.
         """
         tickets = [{k: clean_text(v) for k, v in t.items()} for t in tickets]
-        new = {t["id"]: {"id": t["id"], "text": t["text"], "channel": t.get("channel"), "received_at": utcnow()}
-               for t in reversed(tickets)}  # reversed: the first text of a repeated id wins
+        first: dict[str, dict[str, Any]] = {}
+        for t, r in zip(tickets, results, strict=True):
+            first.setdefault(t["id"], {"ticket": t, "result": r})
         with self._session.begin() as s:
-            if new:  # insert-or-keep in one statement, so concurrent requests with one id cannot collide
+            known = dict(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(first))).all())
+            fresh = [i for i in first if i not in known]
+            if fresh:  # insert-or-keep: a concurrent request may have stored one of them meanwhile
                 insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-                s.execute(insert(Ticket).values(list(new.values())).on_conflict_do_nothing(index_elements=["id"]))
-            for ticket, r in zip(tickets, results, strict=True):
-                top = r["explanation"]["category"]["top"]
-                margin = top[0][1] - top[1][1] if len(top) > 1 else top[0][1]
-                s.add(Prediction(ticket_id=ticket["id"], model_version=r["model_version"], category=r["category"],
-                                 categories=r["categories"], urgency=r["urgency"], route=r["route"],
-                                 confidence=r["confidence"], margin=round(margin, 4),
-                                 needs_review=r["needs_review"], explanation=r["explanation"]))
+                now = received_at or utcnow()
+                rows = [{"id": i, "text": first[i]["ticket"]["text"], "channel": first[i]["ticket"].get("channel"),
+                         "received_at": now} for i in fresh]
+                inserted = set(s.scalars(insert(Ticket).values(rows).on_conflict_do_nothing(
+                    index_elements=["id"]).returning(Ticket.id)).all())
+                raced = [i for i in fresh if i not in inserted]
+                if raced:
+                    known.update(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(raced))).all())
+            else:
+                inserted = set()
+            clash = sorted({t["id"] for t in tickets
+                            if known.get(t["id"], first[t["id"]]["ticket"]["text"]) != t["text"]})
+            if clash:
+                raise Conflict(f"ticket ids already name another text: {clash}", clash)
+            for i in inserted:
+                s.add(_new_prediction(i, first[i]["result"]))
+            stored = self._first_answers(s, [i for i in first if i not in inserted])
+        out: list[dict[str, Any] | None] = []
+        answered: set[str] = set()
+        for t in tickets:
+            i = t["id"]
+            if i in inserted and i not in answered:
+                out.append(None)
+            else:
+                out.append(stored.get(i) or {**first[i]["result"], "received_at": None})
+            answered.add(i)
+        return out
+
+    @staticmethod
+    def _first_answers(s: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        rows = s.execute(select(Prediction, Ticket.received_at).join(Ticket, Ticket.id == Prediction.ticket_id)
+                         .where(Prediction.ticket_id.in_(ids)).order_by(Prediction.id)).all()
+        out: dict[str, dict[str, Any]] = {}
+        for p, received_at in rows:
+            out.setdefault(p.ticket_id, {**_prediction(p), "received_at": _utc(received_at)})
+        return out
 
     def ticket(self, ticket_id: str) -> dict[str, Any]:
         """The ticket, every prediction, the full correction history and the labels in force."""
