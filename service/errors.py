@@ -28,6 +28,7 @@ _STATUS_TEXT = {
     404: ("not_found", "No such resource.", "资源不存在。"),
     405: ("method_not_allowed", "Method not allowed.", "不支持该请求方法。"),
     409: ("conflict", "The request contradicts what is stored.", "请求与已存数据冲突。"),
+    412: ("precondition_failed", "The ticket changed since you read it.", "工单在您读取后已被修改。"),
     413: ("too_large", "The request is too large.", "请求内容过大。"),
     415: ("unsupported_media_type", "The body must be JSON (Content-Type: application/json).",
           "请求体必须是 JSON（Content-Type: application/json）。"),
@@ -55,11 +56,14 @@ class ApiError(Exception):
     """An error with an HTTP status and messages in English and Chinese."""
 
     def __init__(self, status: int, message: str, message_zh: str, *, code: str | None = None,
-                 fields: list[str] | None = None) -> None:
+                 fields: list[str] | None = None, headers: dict[str, str] | None = None,
+                 current: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.message_zh = status, message, message_zh
         self.code = code or _STATUS_TEXT.get(status, ("error",))[0]
         self.fields = fields or []
+        self.headers = headers or {}
+        self.current = current  # what is stored now, for an answer that refuses a stale write
 
 
 def error_body(status: int, code: str, message: str, message_zh: str, fields: list[str] | None = None,
@@ -70,8 +74,10 @@ def error_body(status: int, code: str, message: str, message_zh: str, fields: li
 
 def _respond(request: Request, error: ApiError) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
-    return JSONResponse(error_body(error.status, error.code, error.message, error.message_zh, error.fields,
-                                   request_id), status_code=error.status)
+    body = error_body(error.status, error.code, error.message, error.message_zh, error.fields, request_id)
+    if error.current is not None:
+        body["current"] = error.current
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
 def _validation(exc: RequestValidationError) -> ApiError:

@@ -35,6 +35,7 @@ class CorrectionPublic(BaseModel):
     annotator: str = Field(description="Name of the API key that made the correction.")
     note: str | None
     created_at: str
+    version: str | None = Field(None, description="The ticket's version after this correction (also the ETag).")
 
 
 class PredictionPublic(BaseModel):
@@ -56,6 +57,8 @@ class TicketPublic(BaseModel):
     channel: str | None
     received_at: str
     labels: dict[str, str | None] = Field(description="The labels in force: the latest prediction, corrected.")
+    version: str = Field(description="The ticket's version (also the ETag); a correction sent with it in "
+                                     "If-Match is refused with 412 when someone corrected the ticket since.")
     predictions: list[PredictionPublic]
     corrections: list[CorrectionPublic]
 
@@ -66,6 +69,7 @@ class QueueItemPublic(BaseModel):
     channel: str | None
     received_at: str
     prediction: PredictionPublic
+    version: str = Field(description="The ticket's version as listed: send it in If-Match with the correction.")
 
 
 class ModelPublic(BaseModel):

@@ -55,6 +55,27 @@ def test_a_ticket_id_names_one_complaint(api):
     assert batch.json()["results"][0] == first
 
 
+def test_a_stale_correction_gets_412_with_the_current_labels(api):
+    post_ticket(api, "小区地库车位被物业卖给外人", "V-1")
+    read = api.get("/v1/tickets/V-1", headers=auth(api, "staff"))
+    etag = read.headers["etag"]
+    assert etag == f'"{read.json()["version"]}"'
+    ok = api.post("/v1/tickets/V-1/corrections", json={"urgency": "normal"},
+                  headers={**auth(api, "staff"), "If-Match": etag})
+    assert ok.status_code == 201 and ok.headers["etag"] != etag
+    stale = api.post("/v1/tickets/V-1/corrections", json={"category": "other"},
+                     headers={**auth(api, "staff"), "If-Match": etag})
+    assert stale.status_code == 412 and stale.json()["error"]["code"] == "precondition_failed"
+    assert stale.json()["current"] == {"version": ok.json()["version"], "labels": {**read.json()["labels"],
+                                                                                  "urgency": "normal"}}
+    assert stale.headers["etag"] == ok.headers["etag"]
+    bad = api.post("/v1/tickets/V-1/corrections", json={"category": "other"},
+                   headers={**auth(api, "staff"), "If-Match": "3"})
+    assert bad.status_code == 400 and bad.json()["error"]["fields"] == ["If-Match"]
+    anyway = api.post("/v1/tickets/V-1/corrections", json={"category": "other"}, headers=auth(api, "staff"))
+    assert anyway.status_code == 201  # no If-Match: the client takes the risk, as before
+
+
 def test_keys_and_roles(api):
     assert api.post("/v1/triage", json={"text": "路灯不亮"}).json()["error"]["code"] == "unauthorized"
     assert api.post("/v1/triage", json={"text": "路灯不亮"},

@@ -160,3 +160,19 @@ def test_a_repeated_id_in_one_batch(store: Store):
 def test_text_no_database_accepts_is_stored_with_a_replacement_character(store: Store):
     store.save_triaged([{"id": "nul", "text": "停水\x00了\ud800"}], [result()])
     assert store.ticket("nul")["text"] == "停水\ufffd了\ufffd"
+
+
+def test_a_correction_based_on_an_old_version_is_refused_with_the_current_labels(store: Store):
+    from triage.store import Stale
+
+    store.save_triaged([{"id": "v", "text": "路灯不亮"}], [result("lighting", route="streetlight_authority")])
+    assert store.ticket("v")["version"] == "0"
+    first = store.add_correction("v", annotator="wang", urgency="normal", if_version="0")
+    assert store.ticket("v")["version"] == first["version"] != "0"
+    with pytest.raises(Stale) as info:
+        store.add_correction("v", annotator="li", category="other", if_version="0")  # li read it before wang
+    assert info.value.version == first["version"]
+    assert info.value.labels == {"category": "lighting", "urgency": "normal", "route": "streetlight_authority"}
+    assert len(store.ticket("v")["corrections"]) == 1
+    store.add_correction("v", annotator="li", category="other", if_version=first["version"])
+    assert store.ticket("v")["labels"]["category"] == "other"

@@ -126,6 +126,30 @@ def test_a_staff_member_corrects_a_ticket_in_the_browser(server, page, tmp_path)
     assert "B-2" not in {t["id"] for t in store.review_queue()}
 
 
+def test_a_colleagues_correction_made_meanwhile_is_shown_not_overwritten(server, page):
+    base, store = server
+    staff_key, intake_key = store.create_key("王芳", "staff"), store.create_key("接线员", "intake")
+    r = httpx.post(f"{base}/v1/triage", json={"id": "C-1", "text": TICKETS["B-2"], "store": True},
+                   headers={"Authorization": f"Bearer {intake_key}"})
+    predicted = r.json()["category"]
+    log_in(page, base, staff_key)
+    item = page.locator('li.ticket[data-ticket="C-1"]')
+    expect(item).to_have_count(1)
+    store.add_correction("C-1", annotator="李明", category="other", note="同事先改了")  # after the page loaded
+
+    mine = "drainage" if predicted != "drainage" else "water"
+    item.locator("select[name=category]").select_option(mine)
+    item.get_by_role("button", name="提交更正").click()
+    expect(item.locator(".result")).to_contain_text(f"同事已更正此工单，现为 类别：{CATEGORY_NAMES['other']}")
+    assert [c["annotator"] for c in store.ticket("C-1")["corrections"]] == ["李明"]  # nothing overwritten
+
+    item.get_by_role("button", name="提交更正").click()  # knowing both, the reviewer keeps their choice
+    expect(page.locator("#flash")).to_contain_text("工单 C-1 已更正")
+    ticket = store.ticket("C-1")
+    assert [c["annotator"] for c in ticket["corrections"]] == ["李明", "王芳"]
+    assert ticket["corrections"][1]["changes"] == {"category": {"from": "other", "to": mine}}
+
+
 def test_an_admin_activates_another_model_version_in_the_browser(server, page, tmp_path):
     base, store = server
     models = tmp_path / "models"

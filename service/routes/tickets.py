@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from triage import mask_pii
-from triage.store import NotFound
+from triage.store import NotFound, Stale
 
 from ..auth import StaffUser
 from ..deps import ServiceDep
@@ -31,26 +32,59 @@ def _not_found(ticket_id: str) -> ApiError:
     return ApiError(404, f"No ticket {ticket_id!r}.", f"工单 {ticket_id!r} 不存在。")
 
 
-@router.post("/tickets/{ticket_id}/corrections", status_code=201, response_model=CorrectionPublic, responses=_ERRORS)
-def correct(ticket_id: str, body: CorrectionCreate, service: ServiceDep, who: StaffUser) -> dict:
+def _etag(version: str) -> str:
+    return f'"{version}"'
+
+
+def _seen_version(if_match: str | None) -> str | None:
+    """The version an ``If-Match`` header names (None for no header or ``*``: any version)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.split(",")[0].strip().removeprefix("W/")
+    if not (len(tag) >= 2 and tag[0] == tag[-1] == '"'):
+        raise ApiError(400, 'If-Match: expected an entity tag such as "3", as sent in ETag',
+                       'If-Match：应为 ETag 给出的版本标记，例如 "3"', fields=["If-Match"])
+    return tag[1:-1]
+
+
+@router.post("/tickets/{ticket_id}/corrections", status_code=201, response_model=CorrectionPublic,
+             responses={**_ERRORS, 412: {"model": ErrorPublic, "description": "The ticket was corrected since the "
+                                         "version named in If-Match; `current` gives its version and labels."}})
+def correct(ticket_id: str, body: CorrectionCreate, response: Response, service: ServiceDep, who: StaffUser,
+            if_match: Annotated[str | None, Header(description="The ETag of the ticket as read; a correction made "
+                                                   "since refuses this one with 412.")] = None) -> dict:
     """Correct a ticket's category, urgency or route (appended to its history, never overwriting it)."""
     labels = body.model_dump(exclude={"note"}, exclude_none=True)
     if not labels:
         raise ApiError(422, "Name at least one of category, urgency, route.",
                        "请至少更正类别、紧急程度、责任单位之一。", fields=["category", "urgency", "route"])
     try:
-        return service.store.add_correction(ticket_id, annotator=who.name, note=body.note, **labels)
+        done = service.store.add_correction(ticket_id, annotator=who.name, note=body.note,
+                                            if_version=_seen_version(if_match), **labels)
     except NotFound:
         raise _not_found(ticket_id) from None
+    except Stale as e:
+        raise ApiError(412, f"Ticket {ticket_id!r} was corrected since version {_seen_version(if_match)}; "
+                       "read it again and decide.",
+                       f"工单 {ticket_id!r} 在您读取后已被他人更正，请查看最新标签后再决定。",
+                       headers={"ETag": _etag(e.version)},
+                       current={"version": e.version, "labels": e.labels}) from None
+    response.headers["ETag"] = _etag(done["version"])
+    return done
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketPublic, responses=_ERRORS)
-def ticket(ticket_id: str, service: ServiceDep, _who: StaffUser) -> dict:
-    """A ticket with every prediction and its full correction history (who, when, from what, to what)."""
+def ticket(ticket_id: str, response: Response, service: ServiceDep, _who: StaffUser) -> dict:
+    """A ticket with every prediction and its full correction history (who, when, from what, to what).
+
+    The ``ETag`` header is the ticket's version: send it back in ``If-Match`` with a correction.
+    """
     try:
-        return service.store.ticket(ticket_id)
+        found = service.store.ticket(ticket_id)
     except NotFound:
         raise _not_found(ticket_id) from None
+    response.headers["ETag"] = _etag(found["version"])
+    return found
 
 
 @router.get("/review-queue", response_model=list[QueueItemPublic], responses=_ERRORS)

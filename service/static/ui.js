@@ -6,8 +6,8 @@ const FIELDS = ["category", "urgency", "route"];
 const JOB_STATUS = { queued: "排队中", running: "训练中", promoted: "已启用新版本", rejected: "未通过评估，保留当前版本",
                      failed: "失败" };
 
-async function api(method, url, body) {
-  const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+async function api(method, url, body, headers) {
+  const options = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
@@ -21,7 +21,8 @@ async function api(method, url, body) {
   const data = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data };
   const message = (data && data.error && data.error.message_zh) || `请求失败（${response.status}）`;
-  return { ok: false, message: response.status === 401 ? message + " 请重新登录。" : message };
+  return { ok: false, status: response.status, data,
+           message: response.status === 401 ? message + " 请重新登录。" : message };
 }
 
 function say(element, text, ok) {
@@ -50,7 +51,13 @@ async function submitCorrection(form) {
 
   const button = form.querySelector("button");
   button.disabled = true;
-  const answer = await api("POST", `/v1/tickets/${encodeURIComponent(id)}/corrections`, body);
+  const answer = await api("POST", `/v1/tickets/${encodeURIComponent(id)}/corrections`, body,
+                           { "If-Match": `"${form.dataset.version}"` });
+  if (!answer.ok && answer.status === 412 && answer.data && answer.data.current) {
+    showConflict(form, answer.data.current);
+    button.disabled = false;
+    return;
+  }
   if (!answer.ok) {
     say(result, answer.message, false);
     button.disabled = false;
@@ -67,6 +74,22 @@ async function submitCorrection(form) {
     const queue = document.getElementById("queue");
     if (queue && !queue.children.length) queue.insertAdjacentHTML("afterend", '<p class="empty">队列已清空，没有待审核的工单。</p>');
   }, 1500);
+}
+
+// A colleague corrected the ticket meanwhile: show their labels beside the reviewer's choice and
+// take their version, so that submitting again is a decision made knowing both.
+function showConflict(form, current) {
+  const result = form.querySelector(".result");
+  const theirs = [];
+  for (const field of FIELDS) {
+    const select = form.elements[field];
+    const value = current.labels[field];
+    const option = select.querySelector(`option[value="${value}"]`);
+    theirs.push(`${select.dataset.name}：${option ? option.textContent : value}`);
+    select.dataset.predicted = value;  // what is stored now: an unchanged field is no longer a change
+  }
+  form.dataset.version = current.version;
+  say(result, `同事已更正此工单，现为 ${theirs.join("；")}。保留您的选择请再次提交，或改回上述标签。`, false);
 }
 
 // Models: activate a version; retrain and follow the job until it ends.

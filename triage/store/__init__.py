@@ -6,7 +6,7 @@ Imported only by what needs a database (the service, ``triage keys``, retraining
 
 from .database import DEFAULT_URL, StoreError, make_engine, migrate
 from .keys import ROLES, role_allows
-from .store import Conflict, NotFound, Store
+from .store import Conflict, NotFound, Stale, Store
 
-__all__ = ["DEFAULT_URL", "ROLES", "Conflict", "NotFound", "Store", "StoreError", "make_engine", "migrate",
-           "role_allows"]
+__all__ = ["DEFAULT_URL", "ROLES", "Conflict", "NotFound", "Stale", "Store", "StoreError", "make_engine",
+           "migrate", "role_allows"]

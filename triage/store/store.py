@@ -21,7 +21,7 @@ from .database import DEFAULT_URL, StoreError, make_engine, migrate
 from .keys import ROLES, generate_key, hash_key
 from .tables import ApiKey, Correction, Prediction, RetrainJob, Ticket, utcnow
 
-__all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Store"]
+__all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Stale", "Store", "version_of"]
 
 LABEL_FIELDS = ("category", "urgency", "route")
 _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
@@ -29,6 +29,14 @@ _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
 
 class NotFound(StoreError):
     """No such ticket, key or job."""
+
+
+class Stale(StoreError):
+    """A write based on an older version of a ticket than the one stored."""
+
+    def __init__(self, message: str, version: str, labels: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.version, self.labels = version, labels
 
 
 class Conflict(StoreError):
@@ -72,6 +80,11 @@ def _correction(c: Correction) -> dict[str, Any]:
     changed = {f: getattr(c, f) for f in LABEL_FIELDS if getattr(c, f) is not None}
     return {"id": c.id, "changes": {f: {"from": c.previous.get(f), "to": v} for f, v in changed.items()},
             "annotator": c.annotator, "note": c.note, "created_at": _utc(c.created_at)}
+
+
+def version_of(corrections: Sequence[Correction]) -> str:
+    """A ticket's version: the id of its latest correction ("0" before any). Each correction makes a new one."""
+    return str(corrections[-1].id) if corrections else "0"
 
 
 def _apply(labels: dict[str, Any], correction: Correction) -> dict[str, Any]:
@@ -167,7 +180,7 @@ class Store:
                                     .order_by(Correction.id)).all()
             labels = self._labels(predictions[-1] if predictions else None, corrections)
             return {"id": ticket.id, "text": ticket.text, "channel": ticket.channel,
-                    "received_at": _utc(ticket.received_at), "labels": labels,
+                    "received_at": _utc(ticket.received_at), "labels": labels, "version": version_of(corrections),
                     "predictions": [_prediction(p) for p in predictions],
                     "corrections": [_correction(c) for c in corrections]}
 
@@ -181,8 +194,14 @@ class Store:
     # corrections
 
     def add_correction(self, ticket_id: str, *, annotator: str, category: str | None = None,
-                       urgency: str | None = None, route: str | None = None, note: str | None = None) -> dict[str, Any]:
-        """Append a correction; ``previous`` records the labels it replaces. Codes are checked here too."""
+                       urgency: str | None = None, route: str | None = None, note: str | None = None,
+                       if_version: str | None = None) -> dict[str, Any]:
+        """Append a correction; ``previous`` records the labels it replaces. Codes are checked here too.
+
+        With ``if_version`` (the version the reviewer saw), a ticket corrected since is not
+        touched: :class:`Stale` carries its current version and labels. The answer carries the
+        ticket's new ``version``.
+        """
         new = {"category": category, "urgency": urgency, "route": route}
         for field, value in new.items():
             if value is not None and value not in _CODES[field]:
@@ -198,11 +217,14 @@ class Store:
                                .order_by(Prediction.id.desc()).limit(1)).first()
             history = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
                                 .order_by(Correction.id)).all()
+            labels = self._labels(latest, history)
+            if if_version is not None and if_version != version_of(history):
+                raise Stale(f"ticket {ticket_id!r} changed since version {if_version}", version_of(history), labels)
             correction = Correction(ticket_id=ticket_id, annotator=clean_text(annotator), note=clean_text(note),
-                                    previous=self._labels(latest, history), **new)
+                                    previous=labels, **new)
             s.add(correction)
             s.flush()
-            return _correction(correction)
+            return {**_correction(correction), "version": str(correction.id)}
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
         """Stored tickets nobody has corrected yet, least confident first, then closest top two."""
@@ -216,7 +238,7 @@ class Store:
                 .where(Ticket.id.not_in(reviewed))
                 .order_by(Prediction.confidence, Prediction.margin, Ticket.received_at, Ticket.id).limit(limit)).all()
             return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": _utc(t.received_at),
-                     "prediction": _prediction(p)} for t, p in rows]
+                     "prediction": _prediction(p), "version": version_of(())} for t, p in rows]
 
     @staticmethod
     def _histories(s, ids: Sequence[str]) -> Iterator[tuple[Ticket, Prediction | None, list[Correction]]]:
