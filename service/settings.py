@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "setting_errors"]
 
 
 class Settings(BaseSettings):
@@ -36,3 +37,21 @@ class Settings(BaseSettings):
     label_sets: list[Path] | None = Field(None, description="Manifests of real labels for retraining (a JSON list); "
                                           "default: training/real/sets.json; [] trains without them.")
     noop_route: bool = Field(False, description="Expose POST /v1/noop, the benchmark's baseline.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"expected an IANA time zone such as Asia/Shanghai, got {value!r}") from None
+        return value
+
+
+def setting_errors(error: ValidationError) -> list[str]:
+    """One line per bad setting, naming its environment variable and what it must be."""
+    lines = []
+    for e in error.errors():
+        name = "TRIAGE_" + "_".join(str(p) for p in e["loc"]).upper()
+        lines.append(f"{name}: {e['msg'].removeprefix('Value error, ')}")
+    return lines

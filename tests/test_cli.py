@@ -173,3 +173,11 @@ def test_tag_a_folder_into_a_folder(tmp_path, small_models_dir):
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.csv", "b.csv", "b.errors.jsonl"]
     assert "tagged 2 of 3 rows" in result.stderr
+
+
+def test_retrain_with_a_bad_database_url_is_one_line_naming_the_setting(monkeypatch):
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", "garbage")
+    result = run("retrain")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: TRIAGE_DATABASE_URL: invalid database URL 'garbage'")
+    assert len(result.stderr.strip().splitlines()) == 1

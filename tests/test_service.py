@@ -207,6 +207,8 @@ def test_settings_refuse_unsafe_values():
         Settings(max_text_chars=0)
     with pytest.raises(ValueError, match="max_body_bytes"):
         Settings(max_body_bytes=1 << 30)
+    with pytest.raises(ValueError, match="expected an IANA time zone"):
+        Settings(timezone="Mars/Base")
 
 
 def test_responses_match_the_documented_models(client):

@@ -29,10 +29,10 @@ def label_sets(sets: list[Path] | None, no_sets: bool) -> list[Path] | None:
     return [] if no_sets else (sets or None)
 
 
-def fail(message: str) -> NoReturn:
-    """Print a one-line error and exit with code 1."""
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print a one-line error and exit with ``code`` (1; 2 for a bad setting or usage)."""
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def load_triager(models: Path | None, version: str | None = None):

@@ -27,14 +27,18 @@ def serve(
 
     try:
         import uvicorn
+        from pydantic import ValidationError
 
-        from service.settings import Settings
+        from service.settings import Settings, setting_errors
     except ImportError as e:
         fail(f"the service needs its extra: pip install -e '.[service]' ({e.name} is missing)")
     from ..triager import Triager
 
-    try:  # fail here, with a clear message, before uvicorn starts its workers
+    try:
         settings = Settings()
+    except ValidationError as e:
+        fail("; ".join(setting_errors(e)), code=2)
+    try:  # fail here, with a clear message, before uvicorn starts its workers
         Triager.load(settings.model_version, models_dir=settings.models_dir)
         from ..store import Store
 

@@ -24,7 +24,15 @@ def _store(url: str | None):
         from ..store import DEFAULT_URL, Store
     except ImportError as e:
         fail(f"the store needs the service extra: pip install -e '.[service]' ({e.name} is missing)")
-    return Store.open(url or os.environ.get("TRIAGE_DATABASE_URL") or DEFAULT_URL)
+    from ..store import StoreError
+
+    where = "--database-url" if url else ("TRIAGE_DATABASE_URL" if os.environ.get("TRIAGE_DATABASE_URL") else "the "
+                                          "default database")
+    try:
+        return Store.open(url or os.environ.get("TRIAGE_DATABASE_URL") or DEFAULT_URL)
+    except StoreError as e:
+        reason = " ".join(str(e).split())  # one line, whatever the driver printed
+        fail(f"{where}: {reason} (expected sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)", code=2)
 
 
 @keys_app.command("create")
