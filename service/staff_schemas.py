@@ -77,6 +77,7 @@ class ModelPublic(BaseModel):
     active: bool
     created: str | None
     metrics: dict[str, Any] = Field(description="Figures per evaluation set (heldout, dev).")
+    damaged: str | None = Field(None, description="Why the version's meta.json cannot be read (then no figures).")
 
 
 class JobPublic(BaseModel):

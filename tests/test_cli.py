@@ -181,3 +181,16 @@ def test_retrain_with_a_bad_database_url_is_one_line_naming_the_setting(monkeypa
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: TRIAGE_DATABASE_URL: invalid database URL 'garbage'")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_models_list_shows_a_damaged_version_and_the_others(tmp_path, small_models_dir):
+    import shutil
+
+    shutil.copytree(small_models_dir, tmp_path / "models")
+    (tmp_path / "models" / "broken").mkdir()
+    (tmp_path / "models" / "broken" / "meta.json").write_text("{oops", encoding="utf-8")
+    result = run("models", "list", "--models", tmp_path / "models")
+    assert result.exit_code == 0, result.output
+    broken, small = result.stdout.splitlines()
+    assert broken.startswith("  broken  damaged: ") and "cannot read model metadata" in broken
+    assert small.startswith("* small  heldout macro-F1")

@@ -154,6 +154,16 @@ def test_models_are_listed_and_an_admin_can_switch_back(api):
     assert api.post("/v1/models/nope/activate", headers=auth(api, "admin")).status_code == 404
 
 
+def test_a_version_with_a_damaged_meta_json_is_listed_as_damaged(api):
+    shutil.copytree(api.models / "small", api.models / "small-c")
+    (api.models / "small-c" / "meta.json").write_text('{"sha256": "x", "metrics": ', encoding="utf-8")
+    r = api.get("/v1/models", headers=auth(api, "staff"))
+    assert r.status_code == 200
+    damaged, fine = r.json()
+    assert damaged["version"] == "small-c" and "cannot read model metadata" in damaged["damaged"]
+    assert fine["version"] == "small" and fine["damaged"] is None and fine["metrics"]
+
+
 def test_a_damaged_version_is_not_activated(api):
     shutil.copytree(api.models / "small", api.models / "broken")
     model_file = next(p for p in (api.models / "broken").iterdir() if p.suffix == ".joblib")

@@ -158,6 +158,16 @@ def test_the_models_page_shows_figures_and_admin_buttons(ui):
     assert 'data-activate="small-b"' in page and 'data-activate="small"' not in page and 'id="retrain"' in page
 
 
+def test_the_models_page_lists_a_damaged_version_with_its_reason(ui):
+    shutil.copytree(ui.models / "small", ui.models / "small-d")
+    (ui.models / "small-d" / "meta.json").write_text("[1, 2]", encoding="utf-8")
+    login(ui, "admin")
+    page = ui.get("/ui/models")
+    assert page.status_code == 200
+    assert "已损坏" in page.text and "not a model meta.json" in page.text
+    assert 'data-activate="small-d"' not in page.text
+
+
 def test_the_stats_page_shows_the_counts_of_7_and_30_days(ui):
     texts = ["单元门口有很重的煤气味", "小区停车位被外人占了", "路灯不亮好几天了", "单元门口煤气味很重"]
     for i, text in enumerate(texts):

@@ -34,6 +34,7 @@ __all__ = [
     "activate",
     "active_version",
     "default_models_dir",
+    "describe_versions",
     "library_versions",
     "list_versions",
     "load_model",
@@ -89,6 +90,34 @@ def list_versions(models_dir: str | Path | None = None) -> list[str]:
     if not models_dir.is_dir():
         return []
     return sorted(p.name for p in models_dir.iterdir() if (p / META_FILE).is_file())
+
+
+def describe_versions(models_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """Every version, oldest first: ``version``, ``active``, ``created``, ``metrics`` and ``damaged``.
+
+    A version whose meta.json cannot be read is listed with ``damaged`` giving the reason (and
+    no figures), so that one broken folder does not hide the others.
+    """
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    try:
+        active: str | None = active_version(models_dir)
+    except ModelError:
+        active = None
+    out = []
+    for version in list_versions(models_dir):
+        entry: dict[str, Any] = {"version": version, "active": version == active, "created": None, "metrics": {},
+                                 "damaged": None}
+        try:
+            meta = read_meta(models_dir / version)
+            metrics = meta.get("metrics", {})
+            if not isinstance(metrics, dict) or not all(isinstance(m, dict) for m in metrics.values()):
+                raise ModelIntegrityError(f"{models_dir / version / META_FILE}: 'metrics' is not a mapping of sets")
+            created = meta.get("created")
+            entry.update(created=created if isinstance(created, str) else None, metrics=metrics)
+        except ModelError as e:
+            entry["damaged"] = str(e)
+        out.append(entry)
+    return out
 
 
 def activate(version: str, models_dir: str | Path | None = None) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from triage.artifacts import active_version, default_models_dir, list_versions, load_model, read_meta
+from triage.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
 from triage.errors import TriageError
 from triage.store import NotFound
 
@@ -31,17 +31,7 @@ _ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API ke
 
 def model_versions(service: Service) -> list[dict[str, Any]]:
     """Every model version, newest first, with its figures; the active one marked (the staff page shows these too)."""
-    folder = service.settings.models_dir or default_models_dir()
-    try:
-        active = active_version(folder)
-    except TriageError:
-        active = None
-    out = []
-    for version in sorted(list_versions(folder), reverse=True):
-        meta = read_meta(folder / version)
-        out.append({"version": version, "active": version == active, "created": meta.get("created"),
-                    "metrics": meta.get("metrics", {})})
-    return out
+    return describe_versions(service.settings.models_dir or default_models_dir())[::-1]
 
 
 @router.get("", response_model=list[ModelPublic], responses=_ERRORS)

@@ -77,18 +77,17 @@ def models_list(models: ModelsDir = None) -> None:
 
     Example: triage models list
     """
-    from ..artifacts import active_version, default_models_dir, list_versions, read_meta
+    from ..artifacts import describe_versions
 
-    folder = models or default_models_dir()
-    try:
-        active = active_version(folder)
-    except TriageError:
-        active = None
-    for version in list_versions(folder):
-        metrics = read_meta(folder / version).get("metrics", {})
-        figures = "  ".join(f"{name} macro-F1 {m['category_macro_f1']:.3f} route {m['route_accuracy']:.3f}"
-                            for name, m in metrics.items())
-        typer.echo(f"{'*' if version == active else ' '} {version}  {figures}")
+    for v in describe_versions(models):
+        if v["damaged"]:
+            figures = f"damaged: {v['damaged']}"
+        else:
+            figures = "  ".join(f"{name} macro-F1 {m['category_macro_f1']:.3f} route {m['route_accuracy']:.3f}"
+                                for name, m in v["metrics"].items()
+                                if isinstance(m.get("category_macro_f1"), float | int)
+                                and isinstance(m.get("route_accuracy"), float | int))
+        typer.echo(f"{'*' if v['active'] else ' '} {v['version']}  {figures}")
 
 
 @models_app.command("activate")
