@@ -80,9 +80,22 @@ def _respond(request: Request, error: ApiError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
-def _validation(exc: RequestValidationError) -> ApiError:
+def _not_json(err: dict[str, Any], body: bytes) -> ApiError:
+    """The body is not JSON: say where (line and column), not a character offset as a field name."""
+    loc = err.get("loc", ())
+    offset = loc[-1] if loc and isinstance(loc[-1], int) else 0
+    text = body.decode("utf-8", "replace")[:offset]
+    line, column = text.count("\n") + 1, offset - (text.rfind("\n") + 1) + 1
+    reason = str((err.get("ctx") or {}).get("error", "invalid JSON"))
+    return ApiError(422, f"The body is not valid JSON: {reason} at line {line}, column {column}.",
+                    f"请求体不是合法的 JSON：第 {line} 行第 {column} 列附近有误。", fields=["body"])
+
+
+def _validation(exc: RequestValidationError, body: bytes = b"") -> ApiError:
     fields, en, zh = [], [], []
     for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            return _not_json(err, body)
         loc = [str(p) for p in err.get("loc", ()) if p != "body"]
         name = ".".join(loc) or "body"
         kind = err.get("type", "")
@@ -105,7 +118,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _respond(request, _validation(exc))
+        return _respond(request, _validation(exc, await request.body()))
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:
@@ -118,7 +131,7 @@ def install_error_handlers(app: FastAPI) -> None:
             return _respond(request, ApiError(422, "The body is not valid UTF-8 JSON.",
                                               "请求体不是合法的 UTF-8 JSON。", fields=["body"]))
         code, en, zh = _STATUS_TEXT.get(status, ("error", str(exc.detail), str(exc.detail)))
-        return _respond(request, ApiError(status, en, zh, code=code))
+        return _respond(request, ApiError(status, en, zh, code=code, headers=dict(exc.headers or {})))
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:

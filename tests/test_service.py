@@ -112,6 +112,20 @@ def test_malformed_json(client):
     assert_error(r, 422, "validation_error")
 
 
+def test_malformed_json_is_named_with_its_line_and_column(client):
+    body = '{\n  "text": "停水"\n  "store": true\n}'.encode()
+    r = client.post("/v1/triage", content=body, headers={"content-type": "application/json"})
+    error = assert_error(r, 422, "validation_error", fields=["body"])
+    assert error["message"].startswith("The body is not valid JSON:") and "line 3, column 3" in error["message"]
+    assert "第 3 行第 3 列" in error["message_zh"]
+
+
+def test_a_wrong_method_names_the_allowed_ones(client):
+    r = client.get("/v1/triage")
+    assert_error(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "POST"
+
+
 def test_invalid_utf8(client):
     r = client.post("/v1/triage", content=b'{"text": "\xff\xfe\xfd"}', headers={"content-type": "application/json"})
     assert_error(r, 422, "validation_error", ["body"])
