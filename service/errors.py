@@ -66,6 +66,12 @@ class ApiError(Exception):
         self.current = current  # what is stored now, for an answer that refuses a stale write
 
 
+def error_detail(error: ApiError) -> dict[str, Any]:
+    """The ``error`` object of an error answer, also used for one failed item of a batch."""
+    return {"status": error.status, "code": error.code, "message": error.message, "message_zh": error.message_zh,
+            "fields": error.fields}
+
+
 def error_body(status: int, code: str, message: str, message_zh: str, fields: list[str] | None = None,
                request_id: str | None = None) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message, "message_zh": message_zh,
@@ -91,12 +97,13 @@ def _not_json(err: dict[str, Any], body: bytes) -> ApiError:
                     f"请求体不是合法的 JSON：第 {line} 行第 {column} 列附近有误。", fields=["body"])
 
 
-def _validation(exc: RequestValidationError, body: bytes = b"") -> ApiError:
+def invalid_fields(errors: list[Any], body: bytes = b"", prefix: str = "") -> ApiError:
+    """A 422 naming every invalid field (``prefix`` before each name, e.g. ``items.3``)."""
     fields, en, zh = [], [], []
-    for err in exc.errors():
+    for err in errors:
         if err.get("type") == "json_invalid":
             return _not_json(err, body)
-        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        loc = [*([prefix] if prefix else []), *(str(p) for p in err.get("loc", ()) if p != "body")]
         name = ".".join(loc) or "body"
         kind = err.get("type", "")
         fields.append(name)
@@ -118,7 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _respond(request, _validation(exc, await request.body()))
+        return _respond(request, invalid_fields(list(exc.errors()), await request.body()))
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:

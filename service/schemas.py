@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-__all__ = ["BatchItem", "ErrorPublic", "HealthPublic", "TriageBatchCreate", "TriageBatchPublic", "TriageCreate",
-           "TriagePublic"]
+__all__ = ["BatchItem", "BatchItemError", "ErrorPublic", "HealthPublic", "TriageBatchCreate", "TriageBatchPublic",
+           "TriageCreate", "TriagePublic"]
 
 _EXAMPLE = "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。"
 
@@ -35,7 +35,9 @@ class TriageCreate(BaseModel):
 
 
 class BatchItem(BaseModel):
-    text: str = Field(description="The complaint.")
+    """One complaint of a batch, checked on its own: a bad item gets its error in its place."""
+
+    text: str = Field(description="The complaint (not empty, up to 10,000 characters).")
     id: CallerId | None = Field(None, description="The caller's own id, echoed back (the ticket id if stored).")
     channel: str | None = Field(None, max_length=64, description="Where it came from.")
 
@@ -43,10 +45,20 @@ class BatchItem(BaseModel):
 
 
 class TriageBatchCreate(BaseModel):
-    """Up to 1,000 complaints, answered in the same order."""
+    """Up to 1,000 complaints, answered in the same order. Each item is checked on its own."""
 
-    items: list[BatchItem] = Field(min_length=1, description="The complaints (1 to 1,000).")
+    items: list[BatchItem | dict[str, Any]] = Field(
+        min_length=1, description="The complaints (1 to 1,000), each a BatchItem; an item that is not one gets an "
+        "error in its place in results, and the others are answered.")
     store: bool = Field(False, description="Keep the tickets and their predictions for staff review.")
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    message_zh: str
+    fields: list[str]
 
 
 class TriagePublic(BaseModel):
@@ -70,8 +82,14 @@ class TriagePublic(BaseModel):
     model_version: str
 
 
+class BatchItemError(BaseModel):
+    id: str | None = Field(description="The item's id, if it had a usable one.")
+    error: ErrorDetail = Field(description="Why this item was not answered (fields are named items.N.field).")
+
+
 class TriageBatchPublic(BaseModel):
-    results: list[TriagePublic]
+    results: list[TriagePublic | BatchItemError] = Field(description="One per item, in order: an answer or an error.")
+    failed: int = Field(0, description="How many items got an error instead of an answer.")
 
 
 class HealthPublic(BaseModel):
@@ -79,14 +97,6 @@ class HealthPublic(BaseModel):
     model_version: str
     uptime_seconds: float
     worker_pid: int = Field(description="The worker process that answered.")
-
-
-class ErrorDetail(BaseModel):
-    status: int
-    code: str
-    message: str
-    message_zh: str
-    fields: list[str]
 
 
 class ErrorPublic(BaseModel):

@@ -95,6 +95,7 @@ def test_health_model_and_metrics(client, triager):
     ({}, ["text"]),
     ([], ["body"]),
     ({"items": []}, None),
+    ({"items": "停水"}, ["items"]),
 ])
 def test_invalid_bodies_get_422_naming_the_field(client, body, fields):
     path = "/v1/triage/batch" if "items" in body else "/v1/triage"
@@ -149,7 +150,31 @@ def test_a_batch_over_1000_items(client):
 
 def test_a_long_text_inside_a_batch_is_named(client):
     r = client.post("/v1/triage/batch", json={"items": [{"text": "停水"}, {"text": "停" * 10_001}]})
-    assert_error(r, 413, "too_large", ["items.1.text"])
+    assert r.status_code == 200 and r.json()["failed"] == 1
+    error = r.json()["results"][1]["error"]
+    assert (error["status"], error["code"], error["fields"]) == (413, "too_large", ["items.1.text"])
+
+
+def test_each_bad_item_of_a_batch_gets_its_own_error_and_the_others_are_answered(client, triager):
+    items = [{"id": "a", "text": "小区停水两天了"}, {"id": "b", "text": ""}, {"id": 7, "text": 12},
+             {"id": "d", "text": "\x00\x01"}, {"text": "路灯全不亮"}]
+    r = client.post("/v1/triage/batch", json={"items": items})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["failed"] == 3
+    a, b, c, d, e = body["results"]
+    assert (a["id"], a["category"]) == ("a", triager.triage("小区停水两天了").category)
+    assert (e["id"], e["category"]) == (None, triager.triage("路灯全不亮").category)
+    assert b == {"id": "b", "error": {"status": 422, "code": "validation_error",
+                                      "message": "items.1.text: text is empty",
+                                      "message_zh": "items.1.text：不能为空", "fields": ["items.1.text"]}}
+    assert (c["id"], c["error"]["fields"]) == ("7", ["items.2.text"])
+    assert (d["id"], d["error"]["fields"]) == ("d", ["items.3.text"])
+
+
+def test_an_item_that_is_not_an_object_is_a_malformed_batch(client):
+    r = client.post("/v1/triage/batch", json={"items": [{"text": "停水"}, "停水"]})
+    assert_error(r, 422, "validation_error")
 
 
 def test_a_5_mb_body(client):

@@ -48,8 +48,10 @@ def _seen_version(if_match: str | None) -> str | None:
 
 
 @router.post("/tickets/{ticket_id}/corrections", status_code=201, response_model=CorrectionPublic,
-             responses={**_ERRORS, 412: {"model": ErrorPublic, "description": "The ticket was corrected since the "
-                                         "version named in If-Match; `current` gives its version and labels."}})
+             responses={**_ERRORS,
+                        400: {"model": ErrorPublic, "description": "If-Match is not an entity tag."},
+                        412: {"model": ErrorPublic, "description": "The ticket was corrected since the "
+                              "version named in If-Match; `current` gives its version and labels."}})
 def correct(ticket_id: str, body: CorrectionCreate, response: Response, service: ServiceDep, who: StaffUser,
             if_match: Annotated[str | None, Header(description="The ETag of the ticket as read; a correction made "
                                                    "since refuses this one with 412.")] = None) -> dict:

@@ -9,15 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from triage import ROUTE_NAMES, TriageResult, mask_pii
+from triage import ROUTE_NAMES, TriageResult, mask_pii, normalize
 from triage.store import Conflict
 
 from ..auth import IntakeUser
 from ..deps import Service, ServiceDep
-from ..errors import ApiError
-from ..schemas import ErrorPublic, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
+from ..errors import ApiError, error_detail, invalid_fields
+from ..schemas import BatchItem, ErrorPublic, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
 
 router = APIRouter(prefix="/v1", tags=["triage"])
 
@@ -48,17 +49,13 @@ async def _store(service: Service, items: list[tuple[str | None, str, str | None
     """Store tickets and their predictions before answering; ticket ids default to new UUIDs.
 
     Per item: the ticket id, the answer to send and the moment its deadline counts from. A
-    ticket id sent before with the same text gets its stored answer back; with another text, 409.
+    ticket id sent before with the same text gets its stored answer back; with another text,
+    :class:`~triage.store.Conflict` and nothing is stored.
     """
     tickets = [{"id": caller_id or uuid.uuid4().hex, "text": text, "channel": channel}
                for caller_id, text, channel in items]
-    try:
-        stored = await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results],
-                                         now.astimezone(UTC))
-    except Conflict as e:
-        raise ApiError(409, f"id: {', '.join(e.ids)} already names a ticket with another text; "
-                       "send a new id for a new complaint",
-                       f"id：{'、'.join(e.ids)} 已用于另一条诉求，新诉求请换一个 id", fields=["id"]) from None
+    stored = await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results],
+                                     now.astimezone(UTC))
     out = []
     for ticket, result, answer in zip(tickets, results, stored, strict=True):
         if answer is None:
@@ -68,6 +65,11 @@ async def _store(service: Service, items: list[tuple[str | None, str, str | None
             since = datetime.fromisoformat(received).astimezone(now.tzinfo) if received else now
             out.append((ticket["id"], _stored_result(answer), since))
     return out
+
+
+def _conflict(ids: list[str], field: str = "id") -> ApiError:
+    return ApiError(409, f"id: {', '.join(ids)} already names a ticket with another text; send a new id for a new "
+                    "complaint", f"id：{'、'.join(ids)} 已用于另一条诉求，新诉求请换一个 id", fields=[field])
 
 
 def _json(body: dict[str, Any]) -> Response:
@@ -89,7 +91,10 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     [result] = await service.batcher.triage([body.text])
     caller_id = None if body.id is None else str(body.id)
     if body.store or service.settings.store_all:
-        [(caller_id, result, now)] = await _store(service, [(caller_id, body.text, body.channel)], [result], now)
+        try:
+            [(caller_id, result, now)] = await _store(service, [(caller_id, body.text, body.channel)], [result], now)
+        except Conflict as e:
+            raise _conflict(e.ids) from None
     service.metrics.predictions.labels(result.category, result.urgency, result.route).inc()
     if service.settings.log_requests:  # masking costs as much as a small part of inference: only when logged
         request.scope["state"]["log"] = {"text": mask_pii(body.text[:200]), "category": result.category,
@@ -99,20 +104,66 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
 
 @router.post("/triage/batch", response_model=TriageBatchPublic, responses=_ERRORS)
 async def triage_batch(body: TriageBatchCreate, request: Request, service: ServiceDep, _who: IntakeUser) -> Response:
-    """Triage up to 1,000 complaints in one call; results come back in the same order; store them if asked."""
+    """Triage up to 1,000 complaints in one call; results come back in the same order; store them if asked.
+
+    Each item is checked on its own: a bad one (empty text, too long, wrong type, an id already
+    used for another text) gets ``{"id", "error"}`` in its place and the others are answered;
+    ``failed`` counts them.
+    """
     limit = service.settings.max_batch_items
     if len(body.items) > limit:
         raise ApiError(413, f"items: more than {limit}", f"items：超过 {limit} 条", fields=["items"])
-    for i, item in enumerate(body.items):
-        _check_length(item.text, service, f"items.{i}.text")
+    checked = [_checked_item(raw, i, service) for i, raw in enumerate(body.items)]
+    good = [(i, item) for i, item in enumerate(checked) if isinstance(item, BatchItem)]
+    out: list[dict[str, Any]] = [{"id": _raw_id(raw), "error": error_detail(item)} if isinstance(item, ApiError)
+                                 else {} for raw, item in zip(body.items, checked, strict=True)]
     now = datetime.now(ZoneInfo(service.settings.timezone))
-    results = await service.batcher.triage([item.text for item in body.items])
-    ids: list[str | None] = [None if item.id is None else str(item.id) for item in body.items]
+    results = await service.batcher.triage([item.text for _, item in good]) if good else []
+    ids: list[str | None] = [None if item.id is None else str(item.id) for _, item in good]
     answers: list[tuple[str | None, TriageResult, datetime]] = [(i, r, now) for i, r in zip(ids, results, strict=True)]
-    if body.store or service.settings.store_all:
-        answers = list(await _store(service, [(i, item.text, item.channel)
-                                              for i, item in zip(ids, body.items, strict=True)], results, now))
+    if good and (body.store or service.settings.store_all):
+        try:
+            answers = list(await _store(service, [(i, item.text, item.channel)
+                                                  for i, (_, item) in zip(ids, good, strict=True)], results, now))
+        except Conflict as e:  # ids reused for other texts: those items fail, nothing of this batch is stored
+            return _json(_none_stored(body, checked, out, set(e.ids)))
     for r in results:
         service.metrics.predictions.labels(r.category, r.urgency, r.route).inc()
-    request.scope["state"]["log"] = {"items": len(results)}
-    return _json({"results": [_public(r, i, service, since) for i, r, since in answers]})
+    for (position, _), (caller_id, result, since) in zip(good, answers, strict=True):
+        out[position] = _public(result, caller_id, service, since)
+    failed = len(checked) - len(good)
+    request.scope["state"]["log"] = {"items": len(checked), "failed": failed}
+    return _json({"results": out, "failed": failed})
+
+
+def _checked_item(raw: BatchItem | dict[str, Any], i: int, service: Service) -> BatchItem | ApiError:
+    """The item, validated on its own, or the error it gets in its place."""
+    try:
+        item = raw if isinstance(raw, BatchItem) else BatchItem.model_validate(raw)
+    except ValidationError as e:
+        return invalid_fields(list(e.errors()), prefix=f"items.{i}")
+    try:
+        _check_length(item.text, service, f"items.{i}.text")
+    except ApiError as e:
+        return e
+    if not normalize(item.text):
+        return ApiError(422, f"items.{i}.text: text is empty once normalised", f"items.{i}.text：规范化后为空",
+                        fields=[f"items.{i}.text"])
+    return item
+
+
+def _raw_id(raw: BatchItem | dict[str, Any]) -> str | None:
+    found = raw.id if isinstance(raw, BatchItem) else raw.get("id")
+    return str(found) if isinstance(found, str | int) and not isinstance(found, bool) else None
+
+
+def _none_stored(body: TriageBatchCreate, checked: list[Any], out: list[dict[str, Any]], clashing: set[str]) -> dict:
+    """A batch refused for reused ids: those items get the 409, the others say they were not stored."""
+    skipped = ApiError(409, "Not stored: another item of this batch reuses an id; send the batch again without it.",
+                       "未保存：本批次中另有条目的 id 已用于其他诉求，请去掉该条目后重发。", fields=["items"])
+    for i, item in enumerate(checked):
+        if isinstance(item, BatchItem):
+            clash = str(item.id) in clashing
+            error = _conflict([str(item.id)], f"items.{i}.id") if clash else skipped
+            out[i] = {"id": _raw_id(body.items[i]), "error": error_detail(error)}
+    return {"results": out, "failed": len(out)}
