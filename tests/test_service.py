@@ -70,6 +70,14 @@ def test_a_batch_keeps_order(client, triager):
     assert [x["category"] for x in results] == [t.category for t in triager.triage_many(texts)]
 
 
+def test_the_model_lists_only_route_codes_an_answer_can_carry(client):
+    from triage.labels import ROUTES
+
+    labels = client.get("/v1/model").json()["labels"]
+    assert labels["routes"] == list(ROUTES) and "manager" not in labels["routes"]
+    assert "manager" in labels["route_head_classes"]
+
+
 def test_unknown_fields_are_ignored(client):
     assert client.post("/v1/triage", json={"text": "路灯不亮", "colour": "red"}).status_code == 200
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from triage.labels import ROUTES
+
 from ..deps import MetricsDep
 from ..metrics import CONTENT_TYPE_LATEST
 from ..schemas import HealthPublic
@@ -25,8 +27,17 @@ async def health(request: Request) -> HealthPublic:
 
 @router.get("/v1/model")
 async def model(request: Request) -> dict[str, Any]:
-    """The active model's meta.json: labels, thresholds, hashes and figures."""
-    return request.app.state.triager.meta
+    """The active model's meta.json: labels, thresholds, hashes and figures.
+
+    ``labels.routes`` lists the route codes an answer can carry; the route head's own classes
+    (the compound's three managers folded into one, "manager") are ``labels.route_head_classes``.
+    """
+    meta = request.app.state.triager.meta
+    labels = dict(meta.get("labels") or {})
+    if "routes" in labels:
+        labels["route_head_classes"] = labels["routes"]
+    labels["routes"] = list(ROUTES)
+    return {**meta, "labels": labels}
 
 
 @router.get("/metrics", response_class=Response)
