@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 __all__ = ["BatchItem", "BatchItemError", "ErrorPublic", "HealthPublic", "TriageBatchCreate", "TriageBatchPublic",
            "TriageCreate", "TriagePublic"]
@@ -29,7 +29,8 @@ class TriageCreate(BaseModel):
                                 "echoed back. Stored, an id names one complaint: the same id and text again "
                                 "returns the stored answer (a safe retry), the same id with another text is 409.")
     channel: str | None = Field(None, max_length=64, description="Where it came from: hotline, web, app …")
-    store: bool = Field(False, description="Keep the ticket and its prediction for staff review.")
+    store: StrictBool = Field(False, description="Keep the ticket and its prediction for staff review (true or "
+                              "false; 0, 1 and strings are refused).")
 
     _check_text = field_validator("text")(_not_blank)
 
@@ -50,7 +51,7 @@ class TriageBatchCreate(BaseModel):
     items: list[BatchItem | dict[str, Any]] = Field(
         min_length=1, description="The complaints (1 to 1,000), each a BatchItem; an item that is not one gets an "
         "error in its place in results, and the others are answered.")
-    store: bool = Field(False, description="Keep the tickets and their predictions for staff review.")
+    store: StrictBool = Field(False, description="Keep the tickets and their predictions for staff review.")
 
 
 class ErrorDetail(BaseModel):

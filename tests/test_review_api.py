@@ -154,6 +154,11 @@ def test_models_are_listed_and_an_admin_can_switch_back(api):
     assert api.post("/v1/models/nope/activate", headers=auth(api, "admin")).status_code == 404
 
 
+def test_a_job_id_beyond_the_databases_integers_is_a_clear_error(api):
+    r = api.get("/v1/models/jobs/9223372036854775808", headers=auth(api, "admin"))
+    assert r.status_code == 422 and r.json()["error"]["fields"] == ["path.job_id"]
+
+
 def test_a_version_with_a_damaged_meta_json_is_listed_as_damaged(api):
     shutil.copytree(api.models / "small", api.models / "small-c")
     (api.models / "small-c" / "meta.json").write_text('{"sha256": "x", "metrics": ', encoding="utf-8")

@@ -104,6 +104,8 @@ def test_health_model_and_metrics(client, triager):
     ([], ["body"]),
     ({"items": []}, None),
     ({"items": "停水"}, ["items"]),
+    ({"text": "停水", "store": 0}, ["store"]),          # flags are true or false, nothing coerced
+    ({"text": "停水", "store": "yes"}, ["store"]),
 ])
 def test_invalid_bodies_get_422_naming_the_field(client, body, fields):
     path = "/v1/triage/batch" if "items" in body else "/v1/triage"

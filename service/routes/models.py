@@ -7,9 +7,10 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
+from fastapi import Path as FastApiPath
 
 from triage.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
 from triage.errors import TriageError
@@ -93,7 +94,8 @@ def _reap(process: subprocess.Popen, job_id: int, service: Service) -> None:
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=_ERRORS)
-def job(job_id: int, service: ServiceDep, _who: AdminUser) -> dict[str, Any]:
+def job(job_id: Annotated[int, FastApiPath(ge=1, le=2**63 - 1, description="The job's id.")], service: ServiceDep,
+        _who: AdminUser) -> dict[str, Any]:
     """A retraining job: status, progress and, when done, both models' figures and the gate's reasons."""
     try:
         return service.store.job(job_id)
