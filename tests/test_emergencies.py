@@ -33,10 +33,9 @@ def figures(triager):
     return measure(triager, ROWS)
 
 
-# The shipped model measures recall 0.977 and precision 0.900 here (python -m training.safety_report);
-# the floors sit just under, so that a change that loses emergencies fails.
+# The shipped model measures recall 0.991 and precision 0.916 here (python -m training.safety_report).
 def test_emergencies_are_found(figures):
-    assert figures.recall >= 0.97, figures.misses
+    assert figures.recall >= 0.98, figures.misses
 
 
 def test_hard_negatives_are_not_raised(figures):
