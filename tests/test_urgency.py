@@ -33,6 +33,7 @@ def apply(text: str, learned: str, categories: list[str]):
         ("电梯停在两层中间，我妈被困在里面", "U8-trapped", None),
         ("整个城关镇从昨天起全部停水，到现在还没来水", "U14-large-outage-water", "water"),
         ("全城停气了，饭都做不了", "U14-large-outage-gas", "gas"),
+        ("两个小区几千户停电超过24小时了", "U14-large-outage-power", None),
         ("停电了，我爸离不了制氧机，现在喘不上气", "U15-life-support", None),
         ("马路上挖的坑没有围挡，刚才一辆电动车掉进去了", "U16-open-pit", None),
         ("外墙瓷砖还在不断往下掉", "U17-falling-objects", None),
