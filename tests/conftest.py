@@ -26,12 +26,20 @@ def triager():
     return Triager.load()
 
 
+#: The slice's files: the first round's one-topic files, so that texts added to the corpus later do
+#: not change the small model the tests train (and with it what they can assert about it).
+SMALL_CORPUS_FILES = ("drainage.jsonl", "gas.jsonl", "lighting.jsonl", "other_city.jsonl", "other_home.jsonl",
+                      "parking.jsonl", "water.jsonl")
+
+
 @pytest.fixture(scope="session")
 def small_corpus_dir(tmp_path_factory, corpus) -> Path:
     """A corpus folder with a stratified slice of the corpus: up to 6 texts per (category, urgency, route)."""
     corpus_dir = tmp_path_factory.mktemp("corpus")
     picked, seen = [], {}
     for row in corpus:
+        if Path(row["_where"].split(":")[0]).name not in SMALL_CORPUS_FILES:
+            continue
         key = (row["category"], row["urgency"], row["route"])
         if seen.get(key, 0) < 6:
             seen[key] = seen.get(key, 0) + 1
