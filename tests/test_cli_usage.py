@@ -1,0 +1,63 @@
+"""How the command line presents itself: -h and --help on every command, --version, usage errors exit 2."""
+
+import typer
+from typer.testing import CliRunner
+
+from triage.artifacts import active_version
+from triage.cli import app
+from triage.cli.store_commands import Role
+from triage.store import ROLES
+
+runner = CliRunner()
+
+
+def every_command(group: typer.Typer, prefix: tuple[str, ...] = ()):
+    for command in group.registered_commands:
+        yield (*prefix, (command.name or command.callback.__name__).replace("_", "-"))
+    for sub in group.registered_groups:
+        yield (*prefix, sub.name)
+        yield from every_command(sub.typer_instance, (*prefix, sub.name))
+
+
+def test_every_command_takes_h_and_help_and_shows_an_example():
+    commands = [(), *every_command(app)]
+    assert ("serve",) in commands and ("keys", "create") in commands
+    for command in commands:
+        short, long = runner.invoke(app, [*command, "-h"]), runner.invoke(app, [*command, "--help"])
+        assert short.exit_code == 0, (command, short.output)
+        assert short.output == long.output, command
+        if command and command[-1] not in ("corpus", "models", "keys"):  # groups list their commands instead
+            assert "Example: triage" in short.output, command
+
+
+def test_help_placeholders_name_what_to_give():
+    result = runner.invoke(app, ["keys", "create", "-h"])
+    assert "--role ROLE" in result.output and "--database-url URL" in result.output
+    assert "<str>" not in result.output
+
+
+def test_version_prints_the_program_and_the_active_model(small_models_dir, monkeypatch):
+    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(small_models_dir))
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("triage 0.1.0, model ")
+    assert active_version(small_models_dir) in result.output
+
+
+def test_version_without_a_model_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(tmp_path))
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert f"no active model in {tmp_path}" in result.output
+
+
+def test_an_unknown_role_is_a_usage_error(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = runner.invoke(app, ["keys", "create", "--role", "root", "--database-url", url])
+    assert result.exit_code == 2
+    assert "'root' is not one of 'intake', 'staff', 'admin'" in result.output
+    assert not (tmp_path / "x.db").exists()  # refused before the store was opened
+
+
+def test_the_command_lines_roles_are_the_stores():
+    assert tuple(Role) == ROLES
