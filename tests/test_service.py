@@ -247,7 +247,8 @@ def test_every_route_is_documented_with_a_description(client):
     spec = client.get("/openapi.json").json()
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
-            assert operation.get("description") or operation.get("summary"), f"{method} {path}"
+            # FastAPI makes up a summary from the function's name; the description is the route's docstring
+            assert len(operation.get("description", "").split()) >= 3, f"{method} {path}"
     assert client.get("/docs").status_code == 200
 
 

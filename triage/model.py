@@ -74,8 +74,9 @@ class Predictions:
 class TriageModel(BaseEstimator):
     """Fit on texts (already normalised) and label dicts with the fields of the labeling contract.
 
-    >>> model = TriageModel().fit(texts, labels)        # doctest: +SKIP
-    >>> model.predict(["小区停水了"]).category_proba     # doctest: +SKIP
+    ``TriageModel().fit(texts, labels).predict(["小区停水了"])`` gives a :class:`Predictions` of
+    every head's probabilities; ``training/train.py`` fits the shipped one, and
+    ``tests/test_heads.py`` fits one on a small corpus.
     """
 
     def __init__(self, *, engine: str = "rjieba", word_ngrams: tuple[int, int] = (1, 2),

@@ -1,9 +1,9 @@
 """The Triager: normalise, predict, apply safety rules, route, explain.
 
->>> from triage import Triager                              # doctest: +SKIP
->>> t = Triager.load()                                      # doctest: +SKIP
->>> r = t.triage("单元门口有很重的煤气味，赶紧派人来看看")   # doctest: +SKIP
->>> (r.category, r.urgency, r.route)                        # doctest: +SKIP
+>>> from triage import Triager
+>>> t = Triager.load()
+>>> r = t.triage("单元门口有很重的煤气味，赶紧派人来看看")
+>>> (r.category, r.urgency, r.route)
 ('gas', 'emergency', 'gas_utility')
 """
 

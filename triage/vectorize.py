@@ -42,8 +42,8 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
     idf_ : inverse document frequencies; tokens_ : token -> id (word analyzer).
 
     >>> v = NgramTfidf(analyzer="char", ngram_range=(1, 2)).fit(["停水了", "停电了"])
-    >>> v.transform(["停水"]).shape
-    (1, 7)
+    >>> v.transform(["停水"]).shape  # 停 水 了 电, and 停水 水了 停电 电了
+    (1, 8)
     """
 
     def __init__(self, *, analyzer: str = "char", ngram_range: tuple[int, int] = (1, 3),
