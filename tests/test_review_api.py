@@ -119,12 +119,31 @@ def test_corrections_outside_the_label_codes_are_refused(api):
     assert api.get("/v1/tickets/P-1", headers=auth(api, "staff")).json()["corrections"] == []
 
 
+def weakest(answer):
+    return min(answer["explanation"]["review"]["confidence"].values())
+
+
+def test_the_queue_and_the_ticket_keep_the_flag_of_the_answer_sent(api):
+    texts = ["路灯不亮", "水管爆了，到处是水", "邻居家装修太吵", "三号楼楼道水管爆了，楼里没有物业没人管",
+             "小区门口乱停车"]
+    sent = {f"Q-{i}": post_ticket(api, text, f"Q-{i}") for i, text in enumerate(texts)}
+    assert any(a["needs_review"] for a in sent.values()) and not all(a["needs_review"] for a in sent.values())
+    queue = api.get("/v1/review-queue?limit=10", headers=auth(api, "staff")).json()
+    for item in queue:
+        answer, stored = sent[item["id"]], item["prediction"]
+        assert stored["needs_review"] == answer["needs_review"]
+        assert stored["explanation"]["review"] == answer["explanation"]["review"]
+        assert api.get(f"/v1/tickets/{item['id']}", headers=auth(api, "staff")).json()["predictions"][0][
+            "needs_review"] == answer["needs_review"]
+    order = [(not sent[i["id"]]["needs_review"], weakest(sent[i["id"]])) for i in queue]
+    assert len(queue) == 5 and order == sorted(order)  # flagged first, the weakest field first
+
+
 def test_review_queue_leaves_out_reviewed_tickets(api):
     for i, text in enumerate(["路灯不亮", "水管爆了，到处是水", "邻居家装修太吵"]):
         post_ticket(api, text, f"Q-{i}")
     queue = api.get("/v1/review-queue?limit=10", headers=auth(api, "staff")).json()
-    confidences = [item["prediction"]["confidence"] for item in queue]
-    assert len(queue) == 3 and confidences == sorted(confidences)
+    assert len(queue) == 3
     api.post(f"/v1/tickets/{queue[0]['id']}/corrections", json={"category": "other"}, headers=auth(api, "staff"))
     assert queue[0]["id"] not in {i["id"] for i in api.get("/v1/review-queue", headers=auth(api, "staff")).json()}
 
@@ -136,6 +155,9 @@ def test_export_masks_personal_data_unless_an_admin_asks(api):
     masked = api.get("/v1/corrections/export", headers=auth(api, "staff"))
     rows = [json.loads(line) for line in masked.text.splitlines()]
     assert [r["id"] for r in rows] == ["E-1"] and rows[0]["category"] == "lighting"
+    sent = api.get("/v1/tickets/E-1", headers=auth(api, "staff")).json()["predictions"][0]
+    assert {k: rows[0]["predicted"][k] for k in ("category", "urgency", "route", "needs_review")} == {
+        k: sent[k] for k in ("category", "urgency", "route", "needs_review")}
     assert "13812345678" not in masked.text and "[手机号]" in rows[0]["text"]
     assert api.get("/v1/corrections/export?unmasked=true", headers=auth(api, "staff")).status_code == 403
     unmasked = api.get("/v1/corrections/export?unmasked=true", headers=auth(api, "admin"))

@@ -50,6 +50,34 @@ def test_review_queue_is_least_confident_first_ties_by_closest_top_two_and_skips
     assert [t["id"] for t in store.review_queue(limit=2)] == ["t1", "t3"]
 
 
+def flagged(field: str, confidence: float, category_confidence: float = 0.99) -> dict:
+    """A result whose answer was flagged for review because one field's confidence was low."""
+    r = result(confidence=category_confidence)
+    sure = {"category": category_confidence, "urgency": 0.9, "route": 0.9, field: confidence}
+    r["explanation"]["review"] = {"confidence": sure, "flagged": [field]}
+    return {**r, "needs_review": True}
+
+
+def test_review_queue_puts_what_the_answer_flagged_first_weakest_field_first(store: Store):
+    tickets = [{"id": t, "text": f"投诉{t}"} for t in ("calm", "route", "urgency", "unsure")]
+    store.save_triaged(tickets, [result(confidence=0.85), flagged("route", 0.4), flagged("urgency", 0.3),
+                                 result(confidence=0.55)])
+    queue = store.review_queue()
+    # a burst pipe routed at 0.4 is flagged though its category is 0.99 sure: it is not left behind a calm 0.85
+    assert [t["id"] for t in queue] == ["urgency", "route", "unsure", "calm"]
+    assert [t["prediction"]["needs_review"] for t in queue] == [True, True, True, False]
+
+
+def test_corrected_labels_carry_the_answer_that_was_sent(store: Store):
+    store.save_triaged([{"id": "r", "text": "楼道水管爆了，小区没有物业"}], [flagged("route", 0.4)])
+    store.add_correction("r", annotator="wang", route="community")
+    (row,) = store.corrected_labels()
+    assert row["route"] == "community"
+    assert row["predicted"] == {"category": "water", "urgency": "high", "route": "water_utility",
+                                "confidence": 0.99, "needs_review": True, "flagged": ["route"],
+                                "model_version": "v1"}
+
+
 def test_corrected_labels_fold_every_correction_latest_wins(store: Store):
     store.save_triaged([{"id": "a", "text": "有煤气味"}, {"id": "b", "text": "路灯坏了"}],
                        [result("gas", urgency="high", route="gas_utility"), result("lighting")])
@@ -96,6 +124,27 @@ def test_reopening_an_existing_database_keeps_its_data(database_url):
     again = Store.open(database_url)
     assert again.ticket("t1")["text"] == "x"
     again.close()
+
+
+def test_upgrading_fills_in_the_review_order_of_stored_predictions(tmp_path):
+    from triage.store import make_engine, migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    migrate(engine, "0001")  # a store written before predictions kept their weakest confidence
+    with engine.begin() as c:
+        c.exec_driver_sql("INSERT INTO tickets (id, text, received_at) VALUES ('old', '路灯不亮', '2026-11-30')")
+        c.exec_driver_sql(
+            "INSERT INTO predictions (ticket_id, model_version, category, categories, urgency, route, confidence, "
+            "margin, needs_review, explanation, created_at) VALUES ('old', 'v0', 'lighting', '[\"lighting\"]', "
+            "'normal', 'street_lighting', 0.97, 0.9, 1, "
+            "'{\"review\": {\"confidence\": {\"category\": 0.97, \"route\": 0.35}, \"flagged\": [\"route\"]}}', "
+            "'2026-11-30')")
+    engine.dispose()
+    store = Store.open(url)
+    store.save_triaged([{"id": "new", "text": "投诉"}], [result(confidence=0.5)])
+    assert [t["id"] for t in store.review_queue()] == ["old", "new"]  # flagged first, whatever its category said
+    store.close()
 
 
 def test_a_bad_database_url_is_a_clear_error():

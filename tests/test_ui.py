@@ -118,6 +118,19 @@ def test_the_queue_shows_text_prediction_explanation_and_dropdowns(ui):
     assert "提交更正" in page and 'name="note"' in page
 
 
+def test_the_queue_says_which_field_the_answer_was_unsure_of(ui):
+    answers = [post_ticket(ui, text, f"F-{i}") for i, text in enumerate(
+        ["路灯不亮", "水管爆了，到处是水", "邻居家装修太吵", "三号楼楼道水管爆了，楼里没有物业没人管",
+         "小区门口乱停车"])]
+    login(ui)
+    page = ui.get("/ui").text
+    assert page.count('class="flag"') == sum(a["needs_review"] for a in answers) > 0
+    names = {"category": "类别", "urgency": "紧急程度", "route": "责任单位"}
+    for a in answers:
+        if a["needs_review"]:
+            assert "、".join(names[f] for f in a["explanation"]["review"]["flagged"]) + "把握不足" in page
+
+
 def test_citizen_text_and_ids_are_escaped(ui):
     post_ticket(ui, NASTY, "X-<b>1</b>")
     login(ui)

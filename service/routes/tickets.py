@@ -92,14 +92,16 @@ def ticket(ticket_id: str, response: Response, service: ServiceDep, _who: StaffU
 @router.get("/review-queue", response_model=list[QueueItemPublic], responses=_ERRORS)
 def review_queue(service: ServiceDep, _who: StaffUser,
                  limit: int = Query(50, ge=1, le=500, description="How many tickets.")) -> list[dict]:
-    """Stored tickets not yet reviewed, least confident first (ties: the closest top two classes first)."""
+    """Stored tickets not yet reviewed: those the answer flagged first, each group by its weakest field
+    confidence (category, urgency or route), ties by the closest top two categories."""
     return service.store.review_queue(limit)
 
 
 @router.get("/corrections/export", response_class=StreamingResponse, responses=_ERRORS)
 def export(service: ServiceDep, who: StaffUser,
            unmasked: bool = Query(False, description="Admins only: texts without PII masking.")) -> StreamingResponse:
-    """JSONL of the labels in force for every corrected ticket; texts PII-masked unless an admin asks."""
+    """JSONL of the labels in force for every corrected ticket beside the answer that was sent (`predicted`);
+    texts PII-masked unless an admin asks."""
     if unmasked and who.role != "admin":
         raise ApiError(403, "Only admins may export unmasked texts.", "只有管理员可以导出未脱敏的文本。")
 

@@ -53,7 +53,14 @@ def _new_prediction(ticket_id: str, r: dict[str, Any]) -> Prediction:
     return Prediction(ticket_id=ticket_id, model_version=r["model_version"], category=r["category"],
                       categories=r["categories"], urgency=r["urgency"], route=r["route"],
                       confidence=r["confidence"], margin=round(margin, 4), needs_review=r["needs_review"],
+                      review_confidence=weakest_confidence(r["explanation"], r["confidence"]),
                       explanation=r["explanation"])
+
+
+def weakest_confidence(explanation: dict[str, Any], category_confidence: float) -> float:
+    """The lowest of an answer's field confidences (``explanation.review``), which its flag is made of."""
+    found = (explanation.get("review") or {}).get("confidence") or {}
+    return min([category_confidence, *(float(v) for v in found.values())])
 
 
 def _utc(moment: datetime | None) -> str | None:
@@ -74,6 +81,15 @@ def _prediction(p: Prediction) -> dict[str, Any]:
     return {"model_version": p.model_version, "category": p.category, "categories": p.categories,
             "urgency": p.urgency, "route": p.route, "confidence": p.confidence, "margin": p.margin,
             "needs_review": p.needs_review, "explanation": p.explanation, "created_at": _utc(p.created_at)}
+
+
+def _as_sent(p: Prediction | None) -> dict[str, Any] | None:
+    """The answer the caller was sent, as the export shows it beside the labels in force."""
+    if p is None:
+        return None
+    return {"category": p.category, "urgency": p.urgency, "route": p.route, "confidence": p.confidence,
+            "needs_review": p.needs_review, "flagged": (p.explanation.get("review") or {}).get("flagged", []),
+            "model_version": p.model_version}
 
 
 def _correction(c: Correction) -> dict[str, Any]:
@@ -227,7 +243,8 @@ class Store:
             return {**_correction(correction), "version": str(correction.id)}
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
-        """Stored tickets nobody has corrected yet, least confident first, then closest top two."""
+        """Stored tickets nobody has corrected yet: those the answer flagged first, each group with the
+        weakest field confidence (category, urgency or route) first, then the closest top two."""
         with self._session() as s:
             latest = (select(func.max(Prediction.id).label("pid"))
                       .group_by(Prediction.ticket_id).subquery())
@@ -236,7 +253,9 @@ class Store:
                 select(Ticket, Prediction).join(Prediction, Prediction.ticket_id == Ticket.id)
                 .join(latest, latest.c.pid == Prediction.id)
                 .where(Ticket.id.not_in(reviewed))
-                .order_by(Prediction.confidence, Prediction.margin, Ticket.received_at, Ticket.id).limit(limit)).all()
+                .order_by(Prediction.needs_review.desc(),
+                          func.coalesce(Prediction.review_confidence, Prediction.confidence),
+                          Prediction.margin, Ticket.received_at, Ticket.id).limit(limit)).all()
             return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": _utc(t.received_at),
                      "prediction": _prediction(p), "version": version_of(())} for t, p in rows]
 
@@ -264,7 +283,8 @@ class Store:
                 categories = [labels["category"]] + [c for c in (predicted.categories if predicted else [])
                                                       if c != labels["category"]]
                 yield {"id": ticket.id, "text": ticket.text, **labels, "categories": categories,
-                       "annotator": corrections[-1].annotator, "corrected_at": _utc(corrections[-1].created_at)}
+                       "annotator": corrections[-1].annotator, "corrected_at": _utc(corrections[-1].created_at),
+                       "predicted": _as_sent(predicted)}
 
     def counts(self, days: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
         """Tickets received in the last ``days`` days by category, urgency and route (labels in force)."""

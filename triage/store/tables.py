@@ -46,6 +46,8 @@ class Prediction(Base):
     confidence: Mapped[float] = mapped_column(Float)
     margin: Mapped[float] = mapped_column(Float)  # top category probability minus the runner-up's
     needs_review: Mapped[bool] = mapped_column(Boolean)
+    # the lowest of the category, urgency and route confidences behind needs_review (the queue's order)
+    review_confidence: Mapped[float | None] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
