@@ -39,6 +39,9 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     store = store or Store.open(settings.database_url)
     triager = triager or Triager.load(settings.model_version, models_dir=settings.models_dir)
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
+    if changed := triager.changed_data_files():
+        logging.getLogger("triage.service").warning(
+            "data files changed since model %s was evaluated: %s", triager.version, ", ".join(changed))
     gc.freeze()  # the model's objects live as long as the process: keep them out of GC passes
     metrics = Metrics()
 

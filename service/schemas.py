@@ -98,6 +98,9 @@ class HealthPublic(BaseModel):
     model_version: str
     uptime_seconds: float
     worker_pid: int = Field(description="The worker process that answered.")
+    data_files_changed: list[str] = Field([], description="Data files (cues, rules, policy, scope, spelling, user "
+                                          "dictionary) that differ from those the model's figures were measured "
+                                          "with; GET /v1/model gives both hashes.")
 
 
 class ErrorPublic(BaseModel):

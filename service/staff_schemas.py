@@ -78,6 +78,8 @@ class ModelPublic(BaseModel):
     created: str | None
     metrics: dict[str, Any] = Field(description="Figures per evaluation set (heldout, dev).")
     damaged: str | None = Field(None, description="Why the version's meta.json cannot be read (then no figures).")
+    changed_data_files: list[str] = Field([], description="Shipped data files that differ from those its figures "
+                                          "were measured with (cues, rules, policy, scope, spelling, user dictionary).")
 
 
 class JobPublic(BaseModel):

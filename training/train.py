@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage.artifacts import activate, default_models_dir, save_model, sha256_file
-from triage.datafiles import default_data_path
+from triage.artifacts import activate, default_models_dir, save_model
 from triage.errors import CorpusError
 from triage.model import TriageModel
 from triage.normalize import normalize
+from triage.provenance import data_file_hashes
 from triage.triager import Triager
 
 from .card import model_card
@@ -25,9 +25,8 @@ from .real_split import straddling_groups
 from .review import choose_review_thresholds
 from .safety_threshold import choose_detector_threshold
 
-__all__ = ["DATA_FILES", "default_label_sets", "fit_and_save", "load_real", "predict_rows", "train"]
+__all__ = ["default_label_sets", "fit_and_save", "load_real", "predict_rows", "train"]
 
-DATA_FILES = ("cues.yaml", "policy.yaml", "urgency_rules.yaml", "userdict.txt")
 
 
 def default_label_sets() -> list[Path]:
@@ -142,7 +141,7 @@ def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, lis
         "training": {**{k: v for k, v in (training or {}).items() if k != "corpus_sha256"},
                      "texts": len(train_rows), "seconds": round(time.perf_counter() - started, 1)},
         "hashes": {"corpus": (training or {}).get("corpus_sha256"),
-                   **{name: sha256_file(default_data_path(name)) for name in DATA_FILES}},
+                   **data_file_hashes()},
         "metrics": metrics,
         "evidence": evidence(triager) if evidence else {},
     }

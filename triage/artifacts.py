@@ -14,7 +14,6 @@ loaded) and refuses a mismatch.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ModelError, ModelIntegrityError, ModelNotFoundError
+from .provenance import check_data_files, sha256_file
 
 __all__ = [
     "ACTIVE_FILE",
@@ -51,14 +51,6 @@ def default_models_dir() -> Path:
     """``$TRIAGE_MODELS_DIR`` if set, else ``models/`` beside the package (the repository's)."""
     env = os.environ.get("TRIAGE_MODELS_DIR")
     return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def library_versions() -> dict[str, str]:
@@ -93,7 +85,8 @@ def list_versions(models_dir: str | Path | None = None) -> list[str]:
 
 
 def describe_versions(models_dir: str | Path | None = None) -> list[dict[str, Any]]:
-    """Every version, oldest first: ``version``, ``active``, ``created``, ``metrics`` and ``damaged``.
+    """Every version, oldest first: ``version``, ``active``, ``created``, ``metrics``, ``damaged`` and
+    ``changed_data_files`` (the shipped data files that differ from those it was evaluated with).
 
     A version whose meta.json cannot be read is listed with ``damaged`` giving the reason (and
     no figures), so that one broken folder does not hide the others.
@@ -106,14 +99,15 @@ def describe_versions(models_dir: str | Path | None = None) -> list[dict[str, An
     out = []
     for version in list_versions(models_dir):
         entry: dict[str, Any] = {"version": version, "active": version == active, "created": None, "metrics": {},
-                                 "damaged": None}
+                                 "damaged": None, "changed_data_files": []}
         try:
             meta = read_meta(models_dir / version)
             metrics = meta.get("metrics", {})
             if not isinstance(metrics, dict) or not all(isinstance(m, dict) for m in metrics.values()):
                 raise ModelIntegrityError(f"{models_dir / version / META_FILE}: 'metrics' is not a mapping of sets")
             created = meta.get("created")
-            entry.update(created=created if isinstance(created, str) else None, metrics=metrics)
+            entry.update(created=created if isinstance(created, str) else None, metrics=metrics,
+                         changed_data_files=[c.file for c in check_data_files(meta) if c.status == "changed"])
         except ModelError as e:
             entry["damaged"] = str(e)
         out.append(entry)

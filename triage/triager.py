@@ -23,6 +23,7 @@ from .labels import MANAGER, MANAGER_ROUTES
 from .model import Predictions, TriageModel
 from .normalize import Traced, normalize, trace
 from .policy import Policy
+from .provenance import DataFileCheck, check_data_files, default_data_files
 from .routing import Router
 from .urgency import SafetyRules
 
@@ -66,6 +67,18 @@ class Triager:
         self.policy = policy or Policy.load(cues=self.cues)
         self.rules = rules or SafetyRules.load(cues=self.cues)
         self.router = Router(self.policy)
+        self.data_paths = default_data_files()  # the data files in use, by name (Triager.load names its own)
+        self._data_checks: list[DataFileCheck] | None = None
+
+    def data_file_checks(self) -> list[DataFileCheck]:
+        """The data files in use against those the model was evaluated with (computed once)."""
+        if self._data_checks is None:
+            self._data_checks = check_data_files(self.meta, self.data_paths)
+        return self._data_checks
+
+    def changed_data_files(self) -> list[str]:
+        """Names of the data files that differ from those the model's figures were measured with."""
+        return [c.file for c in self.data_file_checks() if c.status == "changed"]
 
     @classmethod
     def load(cls, version: str | None = None, *, models_dir: str | Path | None = None,
@@ -78,8 +91,12 @@ class Triager:
         if not isinstance(model, TriageModel):
             raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a TriageModel")
         cues = CueLexicon.load(cues_path)
-        return cls(model, version=version, meta=meta, cues=cues,
-                   policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues))
+        triager = cls(model, version=version, meta=meta, cues=cues,
+                      policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues))
+        for name, path in (("cues.yaml", cues_path), ("policy.yaml", policy_path), ("urgency_rules.yaml", rules_path)):
+            if path:
+                triager.data_paths[name] = Path(path)
+        return triager
 
     def triage(self, text: str) -> TriageResult:
         """Triage one text."""

@@ -19,20 +19,25 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/v1/health", response_model=HealthPublic)
 async def health(request: Request) -> HealthPublic:
-    """Liveness: status, the model version served and the uptime."""
+    """Liveness: status, the model version served, the uptime, and any data file changed since the model
+    was evaluated (still "ok": a city may edit its policy, but the model's figures were measured without it)."""
     state = request.app.state
     return HealthPublic(status="ok", model_version=state.triager.version,
-                        uptime_seconds=round(time.monotonic() - state.started, 1), worker_pid=os.getpid())
+                        uptime_seconds=round(time.monotonic() - state.started, 1), worker_pid=os.getpid(),
+                        data_files_changed=state.triager.changed_data_files())
 
 
 @router.get("/v1/model")
 async def model(request: Request) -> dict[str, Any]:
-    """The active model's meta.json: labels, thresholds, hashes and figures.
+    """The active model's meta.json: labels, thresholds, hashes and figures, and the data files in use.
 
     ``labels.routes`` lists the route codes an answer can carry; the route head's own classes
     (the compound's three managers folded into one, "manager") are ``labels.route_head_classes``.
+    ``data_files`` compares each data file loaded now with the hash the model recorded
+    (``same``, ``changed`` or ``not recorded``).
     """
-    meta = request.app.state.triager.meta
+    triager = request.app.state.triager
+    meta = {**triager.meta, "data_files": [c.as_dict() for c in triager.data_file_checks()]}
     labels = dict(meta.get("labels") or {})
     if "routes" in labels:
         labels["route_head_classes"] = labels["routes"]

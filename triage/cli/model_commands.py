@@ -87,6 +87,8 @@ def models_list(models: ModelsDir = None) -> None:
                                 for name, m in v["metrics"].items()
                                 if isinstance(m.get("category_macro_f1"), float | int)
                                 and isinstance(m.get("route_accuracy"), float | int))
+        if v["changed_data_files"]:
+            figures += f"  (measured before a change to {', '.join(v['changed_data_files'])})"
         typer.echo(f"{'*' if v['active'] else ' '} {v['version']}  {figures}")
 
 
