@@ -21,7 +21,8 @@ def test_a_trained_folder_has_model_meta_and_card(models):
     assert {p.name for p in folder.iterdir()} == {"model.joblib", "meta.json", "MODEL_CARD.md"}
     meta = read_meta(folder)
     assert meta["libraries"]["scikit-learn"]
-    assert set(meta["hashes"]) == {"corpus", "cues.yaml", "policy.yaml", "urgency_rules.yaml", "userdict.txt"}
+    assert set(meta["hashes"]) == {"corpus", "cues.yaml", "policy.yaml", "urgency_rules.yaml", "userdict.txt",
+                                   "scope.yaml", "spelling.yaml"}
     assert "heldout" in meta["metrics"]
     assert "# triage model small" in (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
 
