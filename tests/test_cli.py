@@ -1,6 +1,7 @@
 """The command line, run in-process: exit codes and exact messages."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -68,6 +69,27 @@ def test_tag_a_gbk_csv_with_a_named_column(tmp_path, small_models_dir):
     assert result.exit_code == 0, result.stderr
     [row] = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
     assert row["编号"] == "1" and row["category"] in {"lighting", "other", "water", "gas", "drainage", "parking"}
+
+
+def test_tag_says_which_encoding_it_reads_a_csv_with(tmp_path, small_models_dir):
+    source = tmp_path / "short.csv"
+    source.write_bytes("id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk"))
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == "reading short.csv as gb18030 (detected; --encoding to change)"
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--encoding", "gbk", "--models", small_models_dir)
+    assert result.stderr.splitlines()[0] == "reading short.csv as gbk (--encoding)"
+
+
+def test_tag_stops_at_a_csv_whose_detected_encoding_reads_as_no_chinese(tmp_path, small_models_dir):
+    source = tmp_path / "damaged.csv"
+    source.write_bytes("id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk") + b"\xff\n")
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--models", small_models_dir)
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"Error: {re.escape(str(source))}: read as \S+ \(detected\), most of its letters are not "
+                        r"Chinese characters \(0% are\); give the file's encoding with --encoding, e.g. --encoding gbk",
+                        result.stderr.strip())
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -5,6 +5,7 @@ import json
 import pytest
 from openpyxl import Workbook
 
+from triage.encodings import chinese_share, csv_encoding
 from triage.errors import InputError
 from triage.io import detect_encoding, open_rows, read_records
 
@@ -135,3 +136,36 @@ def test_a_wrong_column_fails_on_opening_and_leaves_the_file_closed(tmp_path):
         assert decoder.header == ("id", "content")
     with pytest.raises(ValueError, match="closed file"):
         next(items)
+
+
+SHORT_GBK = "id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk")
+
+
+def test_a_short_gbk_csv_is_read_as_gb18030_not_guessed(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_bytes(SHORT_GBK)  # a statistical guess reads these few characters as Korean cp949
+    assert detect_encoding(path) == "gb18030"
+    assert [r.text for r in read_records(path)] == ["小区停水了", "路灯不亮"]
+
+
+def test_a_detected_encoding_that_reads_as_no_chinese_stops_and_names_the_option(tmp_path):
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(SHORT_GBK + b"\xff\n")  # one stray byte: neither UTF-8 nor GB18030 reads it, a guess does
+    assert detect_encoding(path) not in {"utf-8", "gb18030"}
+    with pytest.raises(InputError, match=r"damaged.csv: read as \S+ \(detected\), most of its letters are not "
+                                         r"Chinese characters \(0% are\); give the file's encoding with --encoding"):
+        list(read_records(path))
+    assert csv_encoding(path, "latin-1") == "latin-1"  # an encoding given is used as it is
+
+
+def test_only_letters_outside_ascii_decide_whether_a_text_reads_as_chinese():
+    assert chinese_share("id,text\n1,小区停水了，“急”！") == 1.0
+    assert chinese_share("1,소구정수료") == 0.0
+    assert chinese_share("Café crème 停水") == 0.5
+    assert chinese_share("id,text\n1,ok\n") is None
+
+
+def test_an_unknown_encoding_is_named(tmp_path):
+    path = write(tmp_path / "u.csv", "id,text\n1,停水\n")
+    with pytest.raises(InputError, match=r"u.csv: unknown encoding 'klingon'"):
+        list(read_records(path, encoding="klingon"))

@@ -133,3 +133,13 @@ def test_a_messy_gbk_export_is_tagged_and_its_bad_rows_reported(tmp_path, triage
     assert errors == [{"line": 4, "reason": "2 fields where the header has 3", "id": "2"},
                       {"line": 5, "reason": "empty text", "id": "3"},
                       {"line": 7, "reason": "4 fields where the header has 3", "id": "5"}]
+
+
+def test_a_short_gbk_csv_is_tagged_as_the_chinese_it_is(tmp_path, triager):
+    source = tmp_path / "short.csv"
+    source.write_bytes("id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk"))
+    summary = tag_file(triager, source, tmp_path / "o.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["text"], r["category"], r["route"]) for r in rows] == [
+        ("小区停水了", "water", "water_utility"), ("路灯不亮", "lighting", "streetlight_authority")]
+    assert summary.encoding == "gb18030"

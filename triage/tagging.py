@@ -32,6 +32,7 @@ class TagSummary:
     seconds: float
     errors_path: Path | None
     tagged_before: int = 0  # by the run this one resumed
+    encoding: str | None = None  # how a .csv or .jsonl input was read
 
     @property
     def rate(self) -> float:
@@ -162,8 +163,8 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
     fmt = output_format(output)
     errors_path = Path(errors_path) if errors_path else errors_path_for(output)
     checkpoint_path = checkpoint_path_for(output)
-    options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "format": fmt}
     with open_rows(source, text_column=text_column, encoding=encoding) as (decoder, items):
+        options = {"text_column": text_column, "id_column": id_column, "encoding": decoder.encoding, "format": fmt}
         if resume:
             state = load_checkpoint(checkpoint_path)
             state.check_matches(describe_input(source), options, checkpoint_path)
@@ -208,4 +209,4 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
             appender.close()
     return TagSummary(rows=state.rows_done, tagged=state.tagged, errors=state.bad,
                       seconds=time.perf_counter() - started, errors_path=errors_path if state.bad else None,
-                      tagged_before=tagged_before)
+                      tagged_before=tagged_before, encoding=decoder.encoding)

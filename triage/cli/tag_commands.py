@@ -24,13 +24,26 @@ class Format(StrEnum):
     csv = "csv"
 
 
+def say_encodings(source: Path, output: Path, fmt: str, encoding: str | None) -> None:
+    """Name the encoding each CSV input is read with; a detected one that reads as no Chinese stops here."""
+    from ..encodings import csv_encoding
+    from ..partitions import plan_partitions
+
+    files = [p.source for p in plan_partitions(source, output, fmt)] if source.is_dir() else [source]
+    for path in files:
+        if path.suffix.lower() == ".csv" and path.is_file():
+            typer.echo(f"reading {path.name} as {csv_encoding(path, encoding)} "
+                       f"({'--encoding' if encoding else 'detected; --encoding to change'})", err=True)
+
+
 @app.command()
 def tag(
     source: Annotated[Path, typer.Argument(help="Input .jsonl, .csv, .xlsx or .parquet file, or a folder of them.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output .jsonl or .csv file (a folder for a folder).")],
     text_column: Annotated[str, typer.Option(help="Column with the text; several joined by commas.")] = "text",
     id_column: Annotated[str, typer.Option(help="Column with the row id (reported for bad rows).")] = "id",
-    encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected, UTF-8 or GBK).")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        help="CSV encoding (default: detected: UTF-8, else GB18030, else a guess).")] = None,
     errors: Annotated[Path | None, typer.Option(help="Where bad rows go (default: OUTPUT.errors.jsonl).")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per vectorised batch.")] = 512,
     jobs: Annotated[int | None, typer.Option("-j", "--jobs", min=1,
@@ -56,6 +69,7 @@ def tag(
     from ..io import count_records
 
     options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size}
+    fmt = "." + output_format.value
     bar = None
     try:
         if engine is Engine.dask and not source.is_dir():
@@ -64,17 +78,18 @@ def tag(
             fail("--engine dask needs --scheduler tcp://HOST:8786")
         if source.is_dir() and errors is not None:
             fail("--errors is for one file; a folder's bad rows go to OUTPUT_DIR/NAME.errors.jsonl")
+        say_encodings(source, output, fmt, encoding)
         triager = load_triager(models)
         if engine is Engine.dask:
             from ..dask_engine import tag_directory_on_dask
 
             summary = tag_directory_on_dask(triager, source, output, scheduler=scheduler, resume=resume,
                                             models_dir=models or default_models_dir(),
-                                            fmt="." + output_format.value, **options)
+                                            fmt=fmt, **options)
         elif source.is_dir():
             from ..partitions import tag_directory
 
-            summary = tag_directory(triager, source, output, fmt="." + output_format.value, resume=resume,
+            summary = tag_directory(triager, source, output, fmt=fmt, resume=resume,
                                     jobs=jobs or os.cpu_count() or 1, checkpoint_every=checkpoint_every, **options)
         else:
             from ..tagging import tag_file
