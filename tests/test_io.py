@@ -169,3 +169,11 @@ def test_an_unknown_encoding_is_named(tmp_path):
     path = write(tmp_path / "u.csv", "id,text\n1,停水\n")
     with pytest.raises(InputError, match=r"u.csv: unknown encoding 'klingon'"):
         list(read_records(path, encoding="klingon"))
+
+
+def test_a_bom_read_as_plain_utf8_is_not_part_of_the_first_column_name(tmp_path):
+    path = write(tmp_path / "bom.csv", "\ufeffid,text\r\n1,路灯不亮\r\n")
+    for encoding in (None, "utf-8"):
+        with open_rows(path, encoding=encoding) as (decoder, items):
+            assert decoder.header == ("id", "text")
+            assert [decoder(item).row["id"] for item in items] == ["1"]

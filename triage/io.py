@@ -152,6 +152,8 @@ def _csv_rows(path: Path, text_column: str, encoding: str) -> Iterator[tuple[Rec
         reader = csv.reader(f)
         try:
             header = [h.strip() for h in next(reader)]
+            if header:  # a BOM read by an encoding that keeps it (utf-8 rather than utf-8-sig)
+                header[0] = header[0].lstrip("\ufeff").strip()
         except StopIteration:
             header = []
         except UnicodeDecodeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import multiprocessing
 import os
@@ -56,11 +57,11 @@ _WORKER_TRIAGER: Triager | None = None  # set in the parent before worker proces
 
 
 def _work(items: list[Item], decoder: RecordDecoder, fmt: str, columns: list[str] | None,
-          id_column: str | None) -> ChunkResult:
+          id_column: str | None, neutralise: bool) -> ChunkResult:
     """Decode, triage and format one chunk: everything but reading and appending, in a worker when -j > 1."""
     assert _WORKER_TRIAGER is not None
     records = list(map(decoder, items))
-    return tag_chunk(_WORKER_TRIAGER, records, fmt=fmt, columns=columns, id_column=id_column)
+    return tag_chunk(_WORKER_TRIAGER, records, fmt=fmt, columns=columns, id_column=id_column, neutralise=neutralise)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -105,8 +106,9 @@ class _Appender:
             self.out, self.err = open(output, "wb"), None  # noqa: SIM115 (see close)
         self.last_saved = time.monotonic()
 
-    def header(self, text: str) -> None:
-        self.state.output_bytes += self.out.write(text.encode("utf-8"))
+    def header(self, text: bytes) -> None:
+        """Write the output's first bytes: a CSV's BOM and header."""
+        self.state.output_bytes += self.out.write(text)
 
     def write(self, result: ChunkResult) -> None:
         state = self.state
@@ -146,6 +148,7 @@ class _Appender:
 def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_column: str = "text",
              id_column: str | None = "id", encoding: str | None = None, errors_path: str | Path | None = None,
              batch_size: int = 512, jobs: int = 1, resume: bool = False, checkpoint_every: float = 2.0,
+             bom: bool = True, neutralise: bool = True,
              progress: Callable[[int], None] | None = None) -> TagSummary:
     """Tag every row of ``source`` into ``output``; rows that cannot be tagged go to the errors file.
 
@@ -156,6 +159,10 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
     holds the line number, the id (when there is one) and the reason, never the text. A
     checkpoint beside the output (see :mod:`triage.checkpoint`) lets ``resume=True`` continue
     a killed run; it is removed at the end.
+
+    A CSV output starts with a UTF-8 BOM (so that Excel reads it as UTF-8) unless ``bom=False``,
+    and its cells that a spreadsheet would run as formulas get a leading ``'`` unless
+    ``neutralise=False`` (see :mod:`triage.chunks`).
     """
     global _WORKER_TRIAGER
     started = time.perf_counter()
@@ -163,8 +170,10 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
     fmt = output_format(output)
     errors_path = Path(errors_path) if errors_path else errors_path_for(output)
     checkpoint_path = checkpoint_path_for(output)
+    bom, neutralise = bom and fmt == ".csv", neutralise and fmt == ".csv"
     with open_rows(source, text_column=text_column, encoding=encoding) as (decoder, items):
-        options = {"text_column": text_column, "id_column": id_column, "encoding": decoder.encoding, "format": fmt}
+        options = {"text_column": text_column, "id_column": id_column, "encoding": decoder.encoding, "format": fmt,
+                   "bom": bom, "neutralise": neutralise}
         if resume:
             state = load_checkpoint(checkpoint_path)
             state.check_matches(describe_input(source), options, checkpoint_path)
@@ -175,13 +184,14 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
                              checkpoint_every=checkpoint_every, progress=progress)
 
         def with_columns(chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], list[str] | None]]:
-            """Each chunk with the CSV columns, fixed (and the header written) at the first good row."""
+            """Each chunk with the CSV columns, fixed (and the BOM and header written) at the first good row."""
             for chunk in chunks:
                 if state.columns is None and fmt == ".csv":
                     first = next((r for r in map(decoder, chunk) if r.text is not None), None)
                     if first is not None:
                         state.columns = output_columns(first.row)
-                        appender.header(header_text(state.columns, fmt))
+                        text = header_text(state.columns, fmt, neutralise=neutralise).encode("utf-8")
+                        appender.header((codecs.BOM_UTF8 if bom else b"") + text)
                 yield chunk, state.columns
 
         work = with_columns(_chunks(islice(items, state.rows_done, None), batch_size))
@@ -191,13 +201,13 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
         try:
             if jobs <= 1:
                 for chunk, columns in work:
-                    appender.write(_work(chunk, decoder, fmt, columns, id_column))
+                    appender.write(_work(chunk, decoder, fmt, columns, id_column, neutralise))
             else:
                 with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                          initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
                     pending: deque = deque()
                     for chunk, columns in work:
-                        pending.append(pool.submit(_work, chunk, decoder, fmt, columns, id_column))
+                        pending.append(pool.submit(_work, chunk, decoder, fmt, columns, id_column, neutralise))
                         if len(pending) >= 2 * jobs:
                             appender.write(pending.popleft().result())
                     while pending:

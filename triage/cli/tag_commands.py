@@ -53,6 +53,12 @@ def tag(
     engine: Annotated[Engine, typer.Option(help="local, or dask for a folder on a Dask cluster.")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="Output format for a folder.")] = Format.jsonl,
+    bom: Annotated[bool, typer.Option("--bom/--no-bom", help="Start a CSV output with a UTF-8 BOM, for Excel.")]
+    = True,
+    neutralise: Annotated[bool, typer.Option(
+        "--neutralise/--no-neutralise",
+        help="Prefix CSV cells starting with = + - @ tab or CR with ', so spreadsheets show them, not run them.")]
+    = True,
     models: ModelsDir = None,
 ) -> None:
     """Tag every row of a file with category, categories, urgency, route, confidence and cues.
@@ -62,13 +68,16 @@ def tag(
     unreadable text to an errors file with the line number and the reason
     instead of stopping. A killed run continues with --resume. A folder of files
     is tagged into an output folder, here or with --engine dask on a cluster.
+    CSV output is for Excel: a BOM, and formula-like cells neutralised
+    (--no-bom, --no-neutralise for programs).
 
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
     """
     from ..artifacts import default_models_dir
     from ..io import count_records
 
-    options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size}
+    options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size,
+               "bom": bom, "neutralise": neutralise}
     fmt = "." + output_format.value
     bar = None
     try:
