@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from triage.encodings import chinese_share, csv_encoding
 from triage.errors import InputError
-from triage.io import detect_encoding, open_rows, read_records
+from triage.io import count_records, detect_encoding, open_rows, read_records
 
 
 def write(path, text, encoding="utf-8"):
@@ -177,3 +177,8 @@ def test_a_bom_read_as_plain_utf8_is_not_part_of_the_first_column_name(tmp_path)
         with open_rows(path, encoding=encoding) as (decoder, items):
             assert decoder.header == ("id", "text")
             assert [decoder(item).row["id"] for item in items] == ["1"]
+
+
+def test_the_row_count_for_progress_is_the_number_of_records_read(tmp_path):
+    path = write(tmp_path / "blank.csv", 'id,text\n1,停水\n\n2,"两行\n文本"\n,\n3,井盖丢了\n')
+    assert count_records(path) == len(list(read_records(path))) == 3

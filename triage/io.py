@@ -223,9 +223,9 @@ def count_records(path: str | Path, encoding: str | None = None) -> int | None:
     if path.suffix.lower() == ".jsonl":
         with open(path, "rb") as f:
             return sum(1 for line in f if line.strip())
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() == ".csv":  # the records open_rows yields: blank ones are skipped
         with open(path, encoding=encoding or detect_encoding(path), errors="replace", newline="") as f:
-            return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+            return max(sum(1 for values in csv.reader(f) if any(map(str.strip, values))) - 1, 0)
     return None
 
 

@@ -58,7 +58,7 @@ def sum_summaries(summaries: list[TagSummary], seconds: float) -> TagSummary:
     return TagSummary(rows=sum(s.rows for s in summaries), tagged=sum(s.tagged for s in summaries),
                       errors=sum(s.errors for s in summaries), seconds=seconds,
                       errors_path=next((s.errors_path for s in summaries if s.errors_path), None),
-                      tagged_before=sum(s.tagged_before for s in summaries))
+                      rows_before=sum(s.rows_before for s in summaries))
 
 
 def tag_directory(triager: Triager, source_dir: str | Path, output_dir: str | Path, *, fmt: str = ".jsonl",

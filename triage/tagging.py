@@ -32,13 +32,13 @@ class TagSummary:
     errors: int
     seconds: float
     errors_path: Path | None
-    tagged_before: int = 0  # by the run this one resumed
+    rows_before: int = 0  # done by the run this one resumed
     encoding: str | None = None  # how a .csv or .jsonl input was read
 
     @property
     def rate(self) -> float:
-        """Rows tagged per second by this run."""
-        return (self.tagged - self.tagged_before) / self.seconds if self.seconds else 0.0
+        """Rows per second done by this run (those done before a resume not counted)."""
+        return (self.rows - self.rows_before) / self.seconds if self.seconds else 0.0
 
 
 def errors_path_for(output: str | Path) -> Path:
@@ -179,7 +179,7 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
             state.check_matches(describe_input(source), options, checkpoint_path)
         else:
             state = Checkpoint(describe_input(source), options)
-        tagged_before = state.tagged
+        rows_before = state.rows_done
         appender = _Appender(state, output, errors_path, checkpoint_path, resume=resume,
                              checkpoint_every=checkpoint_every, progress=progress)
 
@@ -219,4 +219,4 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
             appender.close()
     return TagSummary(rows=state.rows_done, tagged=state.tagged, errors=state.bad,
                       seconds=time.perf_counter() - started, errors_path=errors_path if state.bad else None,
-                      tagged_before=tagged_before, encoding=decoder.encoding)
+                      rows_before=rows_before, encoding=decoder.encoding)

@@ -6,12 +6,15 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import TriageError
 from .common import ModelsDir, app, fail, load_triager
+
+if TYPE_CHECKING:
+    from ..tagging import TagSummary
 
 
 class Engine(StrEnum):
@@ -34,6 +37,33 @@ def say_encodings(source: Path, output: Path, fmt: str, encoding: str | None) ->
         if path.suffix.lower() == ".csv" and path.is_file():
             typer.echo(f"reading {path.name} as {csv_encoding(path, encoding)} "
                        f"({'--encoding' if encoding else 'detected; --encoding to change'})", err=True)
+
+
+def progress_bar(source: Path, output: Path, encoding: str | None, resume: bool) -> Any:
+    """A bar of rows done of rows in the file, starting from the checkpoint's rows when resuming."""
+    from tqdm import tqdm
+
+    from ..checkpoint import checkpoint_path_for, load_checkpoint
+    from ..encodings import csv_encoding
+    from ..io import count_records
+
+    done = load_checkpoint(checkpoint_path_for(output)).rows_done if resume else 0
+    if source.suffix.lower() == ".csv":
+        encoding = csv_encoding(source, encoding)
+    return tqdm(total=count_records(source, encoding), initial=done, unit="rows", desc="tagging", file=sys.stderr)
+
+
+def summary_line(summary: TagSummary) -> str:
+    """The closing line: rows tagged of rows in all, and what this run did at which rate."""
+    message = f"tagged {summary.tagged} of {summary.rows} rows"
+    if summary.rows_before:
+        message += (f"; {summary.rows_before} were done before --resume, this run did "
+                    f"{summary.rows - summary.rows_before} in {summary.seconds:.1f} s ({summary.rate:.0f} rows/s)")
+    else:
+        message += f" in {summary.seconds:.1f} s ({summary.rate:.0f} rows/s)"
+    if summary.errors:
+        message += f"; {summary.errors} bad rows in {summary.errors_path}"
+    return message
 
 
 @app.command()
@@ -74,7 +104,6 @@ def tag(
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
     """
     from ..artifacts import default_models_dir
-    from ..io import count_records
 
     options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size,
                "bom": bom, "neutralise": neutralise}
@@ -104,9 +133,7 @@ def tag(
             from ..tagging import tag_file
 
             if sys.stderr.isatty():
-                from tqdm import tqdm
-
-                bar = tqdm(total=count_records(source, encoding), unit="rows", desc="tagging", file=sys.stderr)
+                bar = progress_bar(source, output, encoding, resume)
             summary = tag_file(triager, source, output, errors_path=errors, resume=resume,
                                checkpoint_every=checkpoint_every, jobs=jobs or os.cpu_count() or 1,
                                progress=bar.update if bar else None, **options)
@@ -117,7 +144,4 @@ def tag(
     finally:
         if bar:
             bar.close()
-    message = f"tagged {summary.tagged} of {summary.rows} rows in {summary.seconds:.1f} s ({summary.rate:.0f} rows/s)"
-    if summary.errors:
-        message += f"; {summary.errors} bad rows in {summary.errors_path}"
-    typer.echo(message, err=True)
+    typer.echo(summary_line(summary), err=True)
