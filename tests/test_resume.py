@@ -1,11 +1,12 @@
-"""A `triage tag` killed with SIGKILL partway and resumed writes exactly what an uninterrupted run writes, and
-says where it stands."""
+"""A `triage tag` killed with SIGKILL or stopped with Ctrl-C partway, then resumed, writes exactly what an
+uninterrupted run writes, and says where it stands."""
 
 import fcntl
 import json
 import os
 import pty
 import re
+import shlex
 import signal
 import struct
 import subprocess
@@ -57,6 +58,36 @@ def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path, tri
 def tag_command(source, output):
     return [sys.executable, "-m", "triage.cli", "tag", str(source), "-o", str(output), "--text-column", "留言详情",
             "-j", "2", "--batch-size", "50", "--checkpoint-every", "0"]
+
+
+def test_ctrl_c_saves_the_checkpoint_and_prints_the_command_that_continues(tmp_path, triager, corpus):
+    source = tmp_path / "export.csv"
+    write_export(source, corpus, n=ROWS)
+    tag_file(triager, source, tmp_path / "whole.csv", text_column="留言详情")
+    command = tag_command(source, tmp_path / "cut.csv")
+    run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    checkpoint = tmp_path / "cut.checkpoint.json"
+    deadline = time.monotonic() + 120
+    while rows_done(checkpoint) < 300:
+        assert run.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline, "no progress in 120 s"
+        time.sleep(0.02)
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the command and its workers
+    stderr = run.communicate(timeout=60)[1]
+    assert run.returncode == 130, stderr
+    done = rows_done(checkpoint)
+    assert 300 <= done < ROWS
+    continue_with = f"python -m triage.cli {shlex.join([*command[3:], '--resume'])}"
+    assert stderr.splitlines()[-1] == (f"interrupted after {done} rows, written to {tmp_path / 'cut.csv'} with the "
+                                       f"checkpoint; continue with: {continue_with}")
+    assert "Traceback" not in stderr
+
+    printed = shlex.split(stderr.splitlines()[-1].split("continue with: ")[1])
+    resumed = subprocess.run([sys.executable, *printed[1:]], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"; {done} were done before --resume, this run did {ROWS - done} in " in resumed.stderr
+    assert (tmp_path / "cut.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert (tmp_path / "cut.errors.jsonl").read_bytes() == (tmp_path / "whole.errors.jsonl").read_bytes()
 
 
 def run_in_a_terminal(command):

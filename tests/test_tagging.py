@@ -10,7 +10,7 @@ from triage.chunks import FORMULA_STARTS
 from triage.errors import InputError
 from triage.io import read_records
 from triage.report import read_tagged
-from triage.tagging import tag_file
+from triage.tagging import TaggingInterrupted, tag_file
 
 FORMULA = '=HYPERLINK("http://x.example/","点我")'
 
@@ -88,6 +88,28 @@ def test_an_interrupted_run_resumes_to_the_same_bytes(tmp_path, triager, corpus,
     assert len(risky) == 7 and {text.startswith("'") for text in risky} == {options.get("neutralise", True)}
     assert (tmp_path / "cut.errors.jsonl").read_bytes() == (tmp_path / "whole.errors.jsonl").read_bytes()
     assert not (tmp_path / "cut.checkpoint.json").exists()
+
+
+def test_ctrl_c_saves_the_checkpoint_of_the_chunks_written_and_says_how_many(tmp_path, triager, corpus):
+    source = tmp_path / "export.csv"
+    write_export(source, corpus, n=600)
+    tag_file(triager, source, tmp_path / "whole.csv", text_column="留言详情", batch_size=100)
+
+    seen = []
+
+    def ctrl_c_at_the_third_chunk(n):
+        seen.append(n)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(TaggingInterrupted) as stopped:  # no checkpoint was due: the last one was at the start
+        tag_file(triager, source, tmp_path / "cut.csv", text_column="留言详情", batch_size=100, checkpoint_every=3600,
+                 progress=ctrl_c_at_the_third_chunk)
+    assert (stopped.value.rows_done, stopped.value.output) == (300, tmp_path / "cut.csv")
+    assert json.loads((tmp_path / "cut.checkpoint.json").read_text())["rows_done"] == 300
+    resumed = tag_file(triager, source, tmp_path / "cut.csv", text_column="留言详情", batch_size=100, resume=True)
+    assert (resumed.rows_before, resumed.rows) == (300, 600)
+    assert (tmp_path / "cut.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
 
 
 def test_resume_refuses_another_input(tmp_path, triager, corpus):

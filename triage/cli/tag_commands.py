@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -27,6 +29,11 @@ class Format(StrEnum):
     csv = "csv"
 
 
+def say(message: str) -> None:
+    """One line for the operator, on stderr."""
+    typer.echo(message, err=True)
+
+
 def say_encodings(source: Path, output: Path, fmt: str, encoding: str | None) -> None:
     """Name the encoding each CSV input is read with; a detected one that reads as no Chinese stops here."""
     from ..encodings import csv_encoding
@@ -35,8 +42,8 @@ def say_encodings(source: Path, output: Path, fmt: str, encoding: str | None) ->
     files = [p.source for p in plan_partitions(source, output, fmt)] if source.is_dir() else [source]
     for path in files:
         if path.suffix.lower() == ".csv" and path.is_file():
-            typer.echo(f"reading {path.name} as {csv_encoding(path, encoding)} "
-                       f"({'--encoding' if encoding else 'detected; --encoding to change'})", err=True)
+            say(f"reading {path.name} as {csv_encoding(path, encoding)} "
+                f"({'--encoding' if encoding else 'detected; --encoding to change'})")
 
 
 def progress_bar(source: Path, output: Path, encoding: str | None, resume: bool) -> Any:
@@ -66,8 +73,32 @@ def summary_line(summary: TagSummary) -> str:
     return message
 
 
+def resume_command(program: str) -> str:
+    """The command line this process was started with (as ``program`` and its arguments), plus ``--resume``."""
+    args = sys.argv[1:]
+    if "--resume" not in args:
+        args = [*args, "--resume"]
+    return f"{program} {shlex.join(args)}"
+
+
+def interrupted(error: KeyboardInterrupt, program: str, output: Path, folder: bool) -> None:
+    """After Ctrl-C: say what is written and how to continue, and exit 130 (as a shell does for SIGINT)."""
+    from ..checkpoint import checkpoint_path_for
+    from ..tagging import TaggingInterrupted
+
+    if isinstance(error, TaggingInterrupted):
+        say(f"interrupted after {error.rows_done} rows, written to {error.output} with the checkpoint; "
+            f"continue with: {resume_command(program)}")
+    elif output.is_dir() if folder else checkpoint_path_for(output).exists():
+        say(f"interrupted; continue with: {resume_command(program)}")
+    else:
+        say("interrupted before any row was written")
+    raise typer.Exit(130)
+
+
 @app.command()
 def tag(
+    ctx: typer.Context,
     source: Annotated[Path, typer.Argument(help="Input .jsonl, .csv, .xlsx or .parquet file, or a folder of them.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output .jsonl or .csv file (a folder for a folder).")],
     text_column: Annotated[str, typer.Option(help="Column with the text; several joined by commas.")] = "text",
@@ -96,10 +127,10 @@ def tag(
     Streams the input in batches (constant memory) over worker processes, keeps
     every input column and the input order, and sends rows with empty or
     unreadable text to an errors file with the line number and the reason
-    instead of stopping. A killed run continues with --resume. A folder of files
-    is tagged into an output folder, here or with --engine dask on a cluster.
-    CSV output is for Excel: a BOM, and formula-like cells neutralised
-    (--no-bom, --no-neutralise for programs).
+    instead of stopping. A killed or interrupted run continues with --resume. A
+    folder of files is tagged into an output folder, here or with --engine dask
+    on a cluster. CSV output is for Excel: a BOM, and formula-like cells
+    neutralised (--no-bom, --no-neutralise for programs).
 
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
     """
@@ -108,40 +139,38 @@ def tag(
     options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size,
                "bom": bom, "neutralise": neutralise}
     fmt = "." + output_format.value
-    bar = None
     try:
-        if engine is Engine.dask and not source.is_dir():
-            fail("--engine dask tags a folder of files; give INPUT_DIR -o OUTPUT_DIR")
-        if engine is Engine.dask and not scheduler:
-            fail("--engine dask needs --scheduler tcp://HOST:8786")
-        if source.is_dir() and errors is not None:
-            fail("--errors is for one file; a folder's bad rows go to OUTPUT_DIR/NAME.errors.jsonl")
-        say_encodings(source, output, fmt, encoding)
-        triager = load_triager(models)
-        if engine is Engine.dask:
-            from ..dask_engine import tag_directory_on_dask
+        with ExitStack() as stack:  # the progress bar is closed before any closing message
+            if engine is Engine.dask and not source.is_dir():
+                fail("--engine dask tags a folder of files; give INPUT_DIR -o OUTPUT_DIR")
+            if engine is Engine.dask and not scheduler:
+                fail("--engine dask needs --scheduler tcp://HOST:8786")
+            if source.is_dir() and errors is not None:
+                fail("--errors is for one file; a folder's bad rows go to OUTPUT_DIR/NAME.errors.jsonl")
+            say_encodings(source, output, fmt, encoding)
+            triager = load_triager(models)
+            if engine is Engine.dask:
+                from ..dask_engine import tag_directory_on_dask
 
-            summary = tag_directory_on_dask(triager, source, output, scheduler=scheduler, resume=resume,
-                                            models_dir=models or default_models_dir(),
-                                            fmt=fmt, **options)
-        elif source.is_dir():
-            from ..partitions import tag_directory
+                summary = tag_directory_on_dask(triager, source, output, scheduler=scheduler, resume=resume,
+                                                models_dir=models or default_models_dir(), fmt=fmt, **options)
+            elif source.is_dir():
+                from ..partitions import tag_directory
 
-            summary = tag_directory(triager, source, output, fmt=fmt, resume=resume,
-                                    jobs=jobs or os.cpu_count() or 1, checkpoint_every=checkpoint_every, **options)
-        else:
-            from ..tagging import tag_file
+                summary = tag_directory(triager, source, output, fmt=fmt, resume=resume, jobs=jobs or os.cpu_count()
+                                        or 1, checkpoint_every=checkpoint_every, **options)
+            else:
+                from ..tagging import tag_file
 
-            if sys.stderr.isatty():
-                bar = progress_bar(source, output, encoding, resume)
-            summary = tag_file(triager, source, output, errors_path=errors, resume=resume,
-                               checkpoint_every=checkpoint_every, jobs=jobs or os.cpu_count() or 1,
-                               progress=bar.update if bar else None, **options)
+                bar = stack.enter_context(progress_bar(source, output, encoding, resume)) \
+                    if sys.stderr.isatty() else None
+                summary = tag_file(triager, source, output, errors_path=errors, resume=resume,
+                                   checkpoint_every=checkpoint_every, jobs=jobs or os.cpu_count() or 1,
+                                   progress=bar.update if bar else None, **options)
     except TriageError as e:
         fail(str(e))
     except OSError as e:
         fail(f"{e.filename}: {e.strerror}")
-    finally:
-        if bar:
-            bar.close()
-    typer.echo(summary_line(summary), err=True)
+    except KeyboardInterrupt as e:
+        interrupted(e, ctx.find_root().info_name or "triage", output, source.is_dir())
+    say(summary_line(summary))
