@@ -1,6 +1,8 @@
 """The command line, run in-process: exit codes and exact messages."""
 
+import codecs
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -30,7 +32,9 @@ def test_tag_jsonl_to_csv_with_a_bad_row(tmp_path, small_models_dir):
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     result = run("tag", source, "-o", tmp_path / "out.csv", "--models", small_models_dir)
     assert result.exit_code == 0, result.output
-    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    written = (tmp_path / "out.csv").read_bytes()
+    assert written.startswith(codecs.BOM_UTF8)  # Excel reads it as UTF-8
+    lines = written.decode("utf-8-sig").splitlines()
     assert lines[0] == "id,text,channel,category,categories,urgency,route,route_name,confidence,needs_review,cues"
     assert [line.split(",")[0] for line in lines[1:]] == ["a", "c"]
     errors = (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8").splitlines()
@@ -68,6 +72,35 @@ def test_tag_a_gbk_csv_with_a_named_column(tmp_path, small_models_dir):
     assert result.exit_code == 0, result.stderr
     [row] = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
     assert row["编号"] == "1" and row["category"] in {"lighting", "other", "water", "gas", "drainage", "parking"}
+
+
+def test_tag_csv_for_programs_without_bom_or_neutralising(tmp_path, small_models_dir):
+    (tmp_path / "in.jsonl").write_text('{"id": "-1", "text": "=停水"}\n', encoding="utf-8")
+    result = run("tag", tmp_path / "in.jsonl", "-o", tmp_path / "out.csv", "--no-bom", "--no-neutralise",
+                 "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[1].startswith("-1,=停水,")
+
+
+def test_tag_says_which_encoding_it_reads_a_csv_with(tmp_path, small_models_dir):
+    source = tmp_path / "short.csv"
+    source.write_bytes("id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk"))
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--models", small_models_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == "reading short.csv as gb18030 (detected; --encoding to change)"
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--encoding", "gbk", "--models", small_models_dir)
+    assert result.stderr.splitlines()[0] == "reading short.csv as gbk (--encoding)"
+
+
+def test_tag_stops_at_a_csv_whose_detected_encoding_reads_as_no_chinese(tmp_path, small_models_dir):
+    source = tmp_path / "damaged.csv"
+    source.write_bytes("id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk") + b"\xff\n")
+    result = run("tag", source, "-o", tmp_path / "o.jsonl", "--models", small_models_dir)
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"Error: {re.escape(str(source))}: read as \S+ \(detected\), most of its letters are not "
+                        r"Chinese characters \(0% are\); give the file's encoding with --encoding, e.g. --encoding gbk",
+                        result.stderr.strip())
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 def test_usage_errors_exit_2(tmp_path):

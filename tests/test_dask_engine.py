@@ -11,6 +11,7 @@ from tests.test_tagging import write_export
 from triage.artifacts import default_models_dir
 from triage.errors import MissingDependencyError
 from triage.partitions import tag_directory
+from triage.tagging import TaggingInterrupted
 
 
 def write_partitions(folder, corpus):
@@ -50,6 +51,28 @@ def test_a_folder_resumes_file_by_file(tmp_path, triager, corpus):
     (tmp_path / "out" / "part-1.jsonl").unlink()
     again = tag_directory(triager, source, tmp_path / "out", text_column="留言详情", resume=True)
     assert again.rows == 500  # part-0 and part-2 were finished and are left alone
+
+
+def test_ctrl_c_in_a_folder_counts_the_rows_written_and_the_folder_resumes_to_the_same_bytes(tmp_path, triager,
+                                                                                               corpus):
+    source = write_partitions(tmp_path / "in", corpus)
+    tag_directory(triager, source, tmp_path / "whole", fmt=".csv", text_column="留言详情", batch_size=100)
+    chunks = []
+
+    def ctrl_c_in_the_second_file(n):
+        chunks.append(n)
+        if len(chunks) == 9:  # part-0.csv is 7 chunks of 100 rows
+            raise KeyboardInterrupt
+
+    with pytest.raises(TaggingInterrupted) as stopped:
+        tag_directory(triager, source, tmp_path / "cut", fmt=".csv", text_column="留言详情", batch_size=100,
+                      progress=ctrl_c_in_the_second_file)
+    assert (stopped.value.rows_done, stopped.value.output) == (700 + 200, tmp_path / "cut")
+    tag_directory(triager, source, tmp_path / "cut", fmt=".csv", text_column="留言详情", batch_size=100, resume=True)
+    names = sorted(p.name for p in (tmp_path / "whole").iterdir())
+    assert sorted(p.name for p in (tmp_path / "cut").iterdir()) == names
+    for name in names:
+        assert (tmp_path / "cut" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
 
 
 def test_without_dask_the_error_names_the_install_line(monkeypatch, triager, tmp_path):

@@ -5,8 +5,9 @@ import json
 import pytest
 from openpyxl import Workbook
 
+from triage.encodings import chinese_share, csv_encoding
 from triage.errors import InputError
-from triage.io import detect_encoding, open_rows, read_records
+from triage.io import count_records, detect_encoding, open_rows, read_records
 
 
 def write(path, text, encoding="utf-8"):
@@ -135,3 +136,49 @@ def test_a_wrong_column_fails_on_opening_and_leaves_the_file_closed(tmp_path):
         assert decoder.header == ("id", "content")
     with pytest.raises(ValueError, match="closed file"):
         next(items)
+
+
+SHORT_GBK = "id,text\n1,小区停水了\n2,路灯不亮\n".encode("gbk")
+
+
+def test_a_short_gbk_csv_is_read_as_gb18030_not_guessed(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_bytes(SHORT_GBK)  # a statistical guess reads these few characters as Korean cp949
+    assert detect_encoding(path) == "gb18030"
+    assert [r.text for r in read_records(path)] == ["小区停水了", "路灯不亮"]
+
+
+def test_a_detected_encoding_that_reads_as_no_chinese_stops_and_names_the_option(tmp_path):
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(SHORT_GBK + b"\xff\n")  # one stray byte: neither UTF-8 nor GB18030 reads it, a guess does
+    assert detect_encoding(path) not in {"utf-8", "gb18030"}
+    with pytest.raises(InputError, match=r"damaged.csv: read as \S+ \(detected\), most of its letters are not "
+                                         r"Chinese characters \(0% are\); give the file's encoding with --encoding"):
+        list(read_records(path))
+    assert csv_encoding(path, "latin-1") == "latin-1"  # an encoding given is used as it is
+
+
+def test_only_letters_outside_ascii_decide_whether_a_text_reads_as_chinese():
+    assert chinese_share("id,text\n1,小区停水了，“急”！") == 1.0
+    assert chinese_share("1,소구정수료") == 0.0
+    assert chinese_share("Café crème 停水") == 0.5
+    assert chinese_share("id,text\n1,ok\n") is None
+
+
+def test_an_unknown_encoding_is_named(tmp_path):
+    path = write(tmp_path / "u.csv", "id,text\n1,停水\n")
+    with pytest.raises(InputError, match=r"u.csv: unknown encoding 'klingon'"):
+        list(read_records(path, encoding="klingon"))
+
+
+def test_a_bom_read_as_plain_utf8_is_not_part_of_the_first_column_name(tmp_path):
+    path = write(tmp_path / "bom.csv", "\ufeffid,text\r\n1,路灯不亮\r\n")
+    for encoding in (None, "utf-8"):
+        with open_rows(path, encoding=encoding) as (decoder, items):
+            assert decoder.header == ("id", "text")
+            assert [decoder(item).row["id"] for item in items] == ["1"]
+
+
+def test_the_row_count_for_progress_is_the_number_of_records_read(tmp_path):
+    path = write(tmp_path / "blank.csv", 'id,text\n1,停水\n\n2,"两行\n文本"\n,\n3,井盖丢了\n')
+    assert count_records(path) == len(list(read_records(path))) == 3

@@ -11,9 +11,12 @@ from typer.testing import CliRunner
 from triage.cli import app
 from triage.errors import InputError
 from triage.report import (
+    BAD_ROWS_LISTED,
+    bad_reasons,
     crosstab,
     daily_register,
     parse_day,
+    read_errors,
     read_tagged,
     review_shares,
     summarize,
@@ -113,3 +116,43 @@ def test_report_without_dates_has_no_daily_tables(tmp_path):
     assert result.exit_code == 0, result.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "每日登记" not in html and html.count("data:image/png") == 2
+
+
+def test_rows_that_could_not_be_tagged_are_counted_by_reason():
+    errors = [{"line": 2, "reason": "empty text", "id": "a"}, {"line": 5, "reason": "2 fields where the header has 3"},
+              {"line": 9, "reason": "empty text", "id": "c"}]
+    s = summarize(ROWS, errors=errors)
+    assert (s.rows, s.bad) == (5, 3)
+    assert bad_reasons(s) == [("empty text", 2), ("2 fields where the header has 3", 1)]
+    assert s.bad_rows == errors
+    many = summarize([], errors=({"line": n, "reason": "empty text"} for n in range(2, 252)))
+    assert (many.bad, len(many.bad_rows)) == (250, BAD_ROWS_LISTED)
+
+
+def test_an_errors_file_that_is_not_one_is_named(tmp_path):
+    (tmp_path / "e.jsonl").write_text('{"line": 2, "reason": "empty text"}\n{"id": "x"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"e.jsonl: line 2 has no line and reason; is it the errors file of triage"):
+        list(read_errors(tmp_path / "e.jsonl"))
+
+
+def test_the_report_counts_and_lists_the_rows_tag_could_not_tag(tmp_path, triager):
+    source = tmp_path / "export.csv"
+    with open(source, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["工单编号", "留言详情"], ["g1", "小区停水三天了"], ["g2", ""], ["g3", "路灯不亮"],
+                                 ["g4", "   "], ["g5"]])
+    tag_file(triager, source, tmp_path / "tagged.csv", text_column="留言详情", id_column="工单编号")
+    result = CliRunner().invoke(app, ["report", str(tmp_path / "tagged.csv"), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip() == (f"report on 2 rows written to {tmp_path / 'r.html'}; it lists 3 rows that could "
+                                     f"not be tagged, from {tmp_path / 'tagged.errors.jsonl'}")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "工单总数：5，其中已分类 2，未能分类 3</p>" in html
+    assert "<h2>五、未能分类的工单</h2>" in html
+    assert "<tr><td>empty text</td><td>2</td></tr><tr><td>1 fields where the header has 2</td><td>1</td></tr>" in html
+    assert "<tr><td>3</td><td>g2</td><td>empty text</td></tr>" in html and "<td>g5</td>" in html
+
+    (tmp_path / "elsewhere.jsonl").write_bytes((tmp_path / "tagged.errors.jsonl").read_bytes())
+    (tmp_path / "tagged.errors.jsonl").unlink()
+    result = CliRunner().invoke(app, ["report", str(tmp_path / "tagged.csv"), "-o", str(tmp_path / "r.html"),
+                                      "--errors", str(tmp_path / "elsewhere.jsonl")])
+    assert "it lists 3 rows that could not be tagged, from" in result.stderr

@@ -3,6 +3,12 @@
 The local engine's worker processes and the Dask engine's tasks both call :func:`tag_chunk`,
 so the bytes written for a row do not depend on where it was triaged. Formatting happens
 here, beside the model, so the process that reads and writes the files only moves bytes.
+
+CSV output is opened by people in Excel, which runs a cell that starts with ``=``, ``+``,
+``-`` or ``@`` (or a tab or carriage return before one) as a formula: such cells are
+neutralised with a leading ``'``, as OWASP recommends for CSV injection, unless
+``neutralise=False`` (output for programs). Only the written cell changes: the model reads
+the original text. JSONL output is written as is.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ from .errors import InputError
 from .io import OUTPUT_FIELDS, Record
 from .triager import Triager, TriageResult
 
-__all__ = ["ChunkResult", "cue_words", "header_text", "output_columns", "tag_chunk"]
+__all__ = ["FORMULA_STARTS", "ChunkResult", "csv_cell", "cue_words", "header_text", "output_columns", "tag_chunk"]
+
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 @dataclass
@@ -40,12 +49,21 @@ def output_columns(row: dict[str, Any]) -> list[str]:
     return list(row) + [f for f in OUTPUT_FIELDS if f not in row]
 
 
-def header_text(columns: Sequence[str], fmt: str) -> str:
+def csv_cell(value: Any, neutralise: bool = True) -> Any:
+    """A value as written to a CSV cell: lists joined by ``|``, text a spreadsheet would run prefixed with ``'``."""
+    if isinstance(value, list):
+        value = "|".join(value)
+    if neutralise and isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def header_text(columns: Sequence[str], fmt: str, *, neutralise: bool = True) -> str:
     """The first line of a CSV output (nothing for JSONL)."""
     if fmt != ".csv":
         return ""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(columns)
+    csv.writer(buffer).writerow([csv_cell(c, neutralise) for c in columns])
     return buffer.getvalue()
 
 
@@ -79,10 +97,11 @@ def _triage(triager: Triager, records: list[Record]) -> list[dict[str, Any] | st
 
 
 def tag_chunk(triager: Triager, records: Sequence[Record], *, fmt: str, columns: Sequence[str] | None,
-              id_column: str | None) -> ChunkResult:
+              id_column: str | None, neutralise: bool = True) -> ChunkResult:
     """Triage a chunk and format it: output rows in input order, bad rows as error lines.
 
     ``columns`` are the CSV output's columns (from :func:`output_columns`); JSONL rows keep their own.
+    With ``neutralise``, CSV cells a spreadsheet would run as formulas are written with a leading ``'``.
     """
     good = [r for r in records if r.text is not None]
     labels = iter(_triage(triager, good) if good else [])
@@ -96,7 +115,7 @@ def tag_chunk(triager: Triager, records: Sequence[Record], *, fmt: str, columns:
             if writer is None:
                 output.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             else:
-                writer.writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()})
+                writer.writerow({k: csv_cell(v, neutralise) for k, v in row.items()})
             tagged += 1
             continue
         error: dict[str, Any] = {"line": record.line, "reason": label}

@@ -1,4 +1,4 @@
-"""Streaming input for batch tagging: JSONL, CSV (UTF-8 or GBK), XLSX and Parquet.
+"""Streaming input for batch tagging: JSONL, CSV (UTF-8 or GBK, see :mod:`triage.encodings`), XLSX and Parquet.
 
 :func:`open_rows` streams a file as cheap raw items (CSV fields, JSONL lines) and a
 :class:`RecordDecoder` that turns each into a :class:`Record`; :func:`read_records` does
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .encodings import csv_encoding, detect_encoding
 from .errors import InputError
 
-__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "Record", "RecordDecoder", "count_records", "detect_encoding",
-           "open_rows", "output_format", "read_records"]
+__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "Record", "RecordDecoder", "count_records", "csv_encoding",
+           "detect_encoding", "open_rows", "output_format", "read_records"]
 
 #: The fields tagging adds to each row; ``cues`` holds the words behind the urgency and route rules.
 OUTPUT_FIELDS = ("category", "categories", "urgency", "route", "route_name", "confidence", "needs_review", "cues")
@@ -42,26 +43,6 @@ def _suffix(path: Path, allowed: tuple[str, ...], what: str) -> str:
     if suffix not in allowed:
         raise InputError(f"{path}: {what} must be one of {', '.join(allowed)} (got {suffix or 'no extension'!r})")
     return suffix
-
-
-def detect_encoding(path: str | Path, sample_bytes: int = 1 << 16) -> str:
-    """UTF-8 (with or without BOM) when the sample decodes as such, else the best guess (usually GBK)."""
-    with open(path, "rb") as f:
-        sample = f.read(sample_bytes)
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as e:
-        if e.start > len(sample) - 4:  # a character cut by the sample's end
-            return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    guess = (best.encoding if best else "gb18030").lower()
-    # GBK files are read as GB18030, its superset, so rare characters do not fail.
-    return "gb18030" if guess in {"gbk", "gb2312", "gb18030", "cp936", "big5"} else guess
 
 
 def _text_of(row: dict[str, Any], text_column: str) -> tuple[str | None, str | None]:
@@ -93,7 +74,7 @@ class RecordDecoder:
     fmt: str
     text_column: str
     header: tuple[str, ...] = ()
-    encoding: str = "utf-8"
+    encoding: str | None = None  # how a .csv or .jsonl file's bytes are read (None for .xlsx and .parquet)
 
     def __call__(self, item: Item) -> Record:
         line, raw = item
@@ -137,7 +118,7 @@ def open_rows(path: str | Path, *, text_column: str = "text",
         with open(path, "rb") as f:
             yield RecordDecoder(suffix, text_column, encoding=encoding or "utf-8-sig"), _jsonl_items(f)
     elif suffix == ".csv":
-        with _csv_rows(path, text_column, encoding or detect_encoding(path)) as opened:
+        with _csv_rows(path, text_column, csv_encoding(path, encoding)) as opened:
             yield opened
     elif suffix == ".xlsx":
         with _xlsx_rows(path, text_column) as opened:
@@ -167,21 +148,20 @@ def _jsonl_items(f: IO[bytes]) -> Iterator[Item]:
 
 @contextmanager
 def _csv_rows(path: Path, text_column: str, encoding: str) -> Iterator[tuple[RecordDecoder, Iterator[Item]]]:
-    try:
-        f = open(path, encoding=encoding, errors="strict", newline="")  # noqa: SIM115 (closed below)
-    except LookupError:
-        raise InputError(f"{path}: unknown encoding {encoding!r}") from None
-    with f:
+    with open(path, encoding=encoding, errors="strict", newline="") as f:
         reader = csv.reader(f)
         try:
             header = [h.strip() for h in next(reader)]
+            if header:  # a BOM read by an encoding that keeps it (utf-8 rather than utf-8-sig)
+                header[0] = header[0].lstrip("\ufeff").strip()
         except StopIteration:
             header = []
         except UnicodeDecodeError:
             raise InputError(f"{path}: cannot decode the header as {encoding}; try --encoding gbk") from None
         if header:
             _check_columns(path, header, text_column)
-        yield RecordDecoder(".csv", text_column, tuple(header)), _csv_items(path, reader, encoding, bool(header))
+        yield (RecordDecoder(".csv", text_column, tuple(header), encoding),
+               _csv_items(path, reader, encoding, bool(header)))
 
 
 def _csv_items(path: Path, reader: Any, encoding: str, has_header: bool) -> Iterator[Item]:
@@ -243,9 +223,9 @@ def count_records(path: str | Path, encoding: str | None = None) -> int | None:
     if path.suffix.lower() == ".jsonl":
         with open(path, "rb") as f:
             return sum(1 for line in f if line.strip())
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() == ".csv":  # the records open_rows yields: blank ones are skipped
         with open(path, encoding=encoding or detect_encoding(path), errors="replace", newline="") as f:
-            return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+            return max(sum(1 for values in csv.reader(f) if any(map(str.strip, values))) - 1, 0)
     return None
 
 

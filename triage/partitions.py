@@ -14,7 +14,7 @@ from typing import Any
 from .checkpoint import checkpoint_path_for
 from .errors import InputError
 from .io import INPUT_FORMATS
-from .tagging import TagSummary, tag_file
+from .tagging import TaggingInterrupted, TagSummary, tag_file
 from .triager import Triager
 
 __all__ = ["Partition", "plan_partitions", "sum_summaries", "tag_directory"]
@@ -58,14 +58,15 @@ def sum_summaries(summaries: list[TagSummary], seconds: float) -> TagSummary:
     return TagSummary(rows=sum(s.rows for s in summaries), tagged=sum(s.tagged for s in summaries),
                       errors=sum(s.errors for s in summaries), seconds=seconds,
                       errors_path=next((s.errors_path for s in summaries if s.errors_path), None),
-                      tagged_before=sum(s.tagged_before for s in summaries))
+                      rows_before=sum(s.rows_before for s in summaries))
 
 
 def tag_directory(triager: Triager, source_dir: str | Path, output_dir: str | Path, *, fmt: str = ".jsonl",
                   resume: bool = False, **options: Any) -> TagSummary:
     """Tag every file of a folder into ``output_dir`` on this machine; ``options`` go to :func:`tag_file`.
 
-    With ``resume``, finished files are left as they are and half-done ones are continued.
+    With ``resume``, finished files are left as they are and half-done ones are continued. Ctrl-C
+    raises :class:`~triage.tagging.TaggingInterrupted` with the rows in the files this call tagged.
     """
     import time
 
@@ -77,5 +78,8 @@ def tag_directory(triager: Triager, source_dir: str | Path, output_dir: str | Pa
         state = part.state if resume else "new"
         if state == "done":
             continue
-        summaries.append(tag_file(triager, part.source, part.output, resume=state == "started", **options))
+        try:
+            summaries.append(tag_file(triager, part.source, part.output, resume=state == "started", **options))
+        except TaggingInterrupted as e:
+            raise TaggingInterrupted(sum(s.rows for s in summaries) + e.rows_done, Path(output_dir)) from None
     return sum_summaries(summaries, time.perf_counter() - started)

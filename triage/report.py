@@ -1,6 +1,7 @@
 """What a tagged backlog says, as tables: the counts a 社区 or 街道 reports upward.
 
-:func:`read_tagged` streams the rows of a ``triage tag`` output (JSONL or CSV),
+:func:`read_tagged` streams the rows of a ``triage tag`` output (JSONL or CSV) and
+:func:`read_errors` those of its errors file (the rows it could not triage),
 :func:`summarize` folds them into counters (memory grows with the number of days and
 cue words, not of rows), and the other functions turn a :class:`Summary` into rows of
 tables. :mod:`triage.report_html` draws and writes them.
@@ -21,10 +22,11 @@ from typing import Any
 from .errors import InputError
 from .labels import CATEGORIES, URGENCIES
 
-__all__ = ["Summary", "crosstab", "daily_register", "parse_day", "read_tagged", "review_shares", "summarize",
-           "top_cues", "weekly_summary"]
+__all__ = ["BAD_ROWS_LISTED", "Summary", "bad_reasons", "crosstab", "daily_register", "parse_day", "read_errors",
+           "read_tagged", "review_shares", "summarize", "top_cues", "weekly_summary"]
 
 REQUIRED = ("category", "urgency", "route", "needs_review")
+BAD_ROWS_LISTED = 100  # bad rows listed one by one; all of them are counted
 _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -58,6 +60,22 @@ def read_tagged(path: str | Path) -> Iterator[dict[str, Any]]:
             yield row
 
 
+def read_errors(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The rows of the errors file of a ``triage tag`` run: ``line``, ``reason`` and, when there was one, ``id``."""
+    path = Path(path)
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if not isinstance(row, dict) or "line" not in row or "reason" not in row:
+                raise InputError(f"{path}: line {n} has no line and reason; is it the errors file of triage tag?")
+            yield row
+
+
 def parse_day(value: Any) -> date | None:
     """The day in '2026-11-20 08:12', '2026/11/20', '2026年11月20日' and the like (None if there is none)."""
     match = _DAY.search(str(value or ""))
@@ -79,6 +97,9 @@ class Summary:
     cues: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # category -> word -> rows
     days: dict[date, Counter] = field(default_factory=lambda: defaultdict(Counter))  # day -> category/urgency/review
     undated: int = 0
+    bad: int = 0  # rows of the input that could not be tagged (the errors file), in none of the above
+    bad_reasons: Counter = field(default_factory=Counter)  # reason -> rows
+    bad_rows: list[dict[str, Any]] = field(default_factory=list)  # the first BAD_ROWS_LISTED of them
 
     def count(self, **where: str) -> int:
         """Rows whose category, urgency and/or route are as given."""
@@ -87,9 +108,18 @@ class Summary:
                    if all(combo[keys.index(k)] == v for k, v in where.items()))
 
 
-def summarize(rows: Iterable[dict[str, Any]], *, date_column: str | None = None) -> Summary:
-    """Fold tagged rows into a :class:`Summary`; with ``date_column``, count them by day as well."""
+def summarize(rows: Iterable[dict[str, Any]], *, date_column: str | None = None,
+              errors: Iterable[dict[str, Any]] = ()) -> Summary:
+    """Fold tagged rows into a :class:`Summary`; with ``date_column``, count them by day as well.
+
+    ``errors`` are the rows of the run's errors file (:func:`read_errors`): counted by reason.
+    """
     s = Summary()
+    for error in errors:
+        s.bad += 1
+        s.bad_reasons[str(error["reason"])] += 1
+        if len(s.bad_rows) < BAD_ROWS_LISTED:
+            s.bad_rows.append(error)
     for row in rows:
         s.rows += 1
         category, urgency = str(row["category"]), str(row["urgency"])
@@ -129,6 +159,11 @@ def review_shares(s: Summary) -> list[tuple[str, int, int, float]]:
     out = [(c, totals[c], s.review[c], s.review[c] / totals[c]) for c in _ordered(totals, CATEGORIES)]
     reviewed = sum(s.review.values())
     return [*out, ("all", s.rows, reviewed, reviewed / s.rows if s.rows else 0.0)]
+
+
+def bad_reasons(s: Summary) -> list[tuple[str, int]]:
+    """(reason, rows) for the rows that could not be tagged, most rows first."""
+    return sorted(s.bad_reasons.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def top_cues(s: Summary, n: int = 10) -> dict[str, list[tuple[str, int]]]:

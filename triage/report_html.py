@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .labels import CATEGORIES, CATEGORY_NAMES, ROUTE_NAMES, URGENCIES, URGENCY_NAMES
-from .report import Summary, crosstab, daily_register, review_shares, top_cues, weekly_summary
+from .report import Summary, bad_reasons, crosstab, daily_register, review_shares, top_cues, weekly_summary
 
 __all__ = ["render_html", "write_report"]
 
+NUMERALS = " 一二三四五六七八九"
 COLOURS = {"emergency": "#c0392b", "high": "#e67e22", "normal": "#7f8c8d"}
 STYLE = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em;max-width:70em}"
          "table{border-collapse:collapse;margin:1em 0}"
@@ -65,11 +66,23 @@ def _zh(code: str, names: dict[str, str]) -> str:
     return f"{names[code]} ({code})" if code in names else code
 
 
-def render_html(s: Summary, *, title: str = "12345工单分类统计报告", source: str = "") -> str:
-    """The whole report as an HTML string."""
+def _bad_rows(s: Summary, n: int, errors_name: str) -> list[str]:
+    """The section on rows that could not be tagged: counts by reason, then the first rows one by one."""
+    parts = [f"<h2>{NUMERALS[n]}、未能分类的工单</h2>",
+             f"<p>{s.bad} 条工单未能分类（文本为空或无法读取），未计入以上各表；原因如下。</p>",
+             _table(["原因", "工单数"], [list(r) for r in bad_reasons(s)])]
+    listed = "" if len(s.bad_rows) == s.bad else f"（仅列出前 {len(s.bad_rows)} 条，全部见 {escape(errors_name)}）"
+    parts.append(f"<p>逐条列出{listed}：</p>")
+    parts.append(_table(["行号", "编号", "原因"], [[r["line"], r.get("id", ""), r["reason"]] for r in s.bad_rows]))
+    return parts
+
+
+def render_html(s: Summary, *, title: str = "12345工单分类统计报告", source: str = "", errors_name: str = "") -> str:
+    """The whole report as an HTML string; ``errors_name`` names the errors file the bad rows came from."""
+    total = f"工单总数：{s.rows + s.bad}，其中已分类 {s.rows}，未能分类 {s.bad}" if s.bad else f"工单总数：{s.rows}"
     parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
              f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>",
-             f"<p>数据来源：{escape(source)}；工单总数：{s.rows}</p>"]
+             f"<p>数据来源：{escape(source)}；{total}</p>"]
     counts = {c: [s.count(category=c, urgency=u) for u in URGENCIES] for c in CATEGORIES}
     parts.append("<h2>一、类别 × 紧急程度</h2>")
     parts.append(_table(["类别", *(_zh(u, URGENCY_NAMES) for u in URGENCIES), "合计"],
@@ -112,12 +125,14 @@ def render_html(s: Summary, *, title: str = "12345工单分类统计报告", sou
                             [[w["week"], f"{w['from']:%m-%d}至{w['to']:%m-%d}", w["total"],
                               *(w[c] for c in CATEGORIES), *(w[u] for u in URGENCIES),
                               f"{w['review'] / w['total']:.1%}" if w["total"] else "-"] for w in weeks]))
+    if s.bad:
+        parts.extend(_bad_rows(s, 7 if register else 5, errors_name))
     parts.append("</body></html>\n")
     return "".join(parts)
 
 
-def write_report(s: Summary, path: str | Path, *, source: str = "") -> Path:
+def write_report(s: Summary, path: str | Path, *, source: str = "", errors_name: str = "") -> Path:
     """Write the report to ``path`` (one file, nothing to fetch when it is opened)."""
     path = Path(path)
-    path.write_text(render_html(s, source=source), encoding="utf-8")
+    path.write_text(render_html(s, source=source, errors_name=errors_name), encoding="utf-8")
     return path

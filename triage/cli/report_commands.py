@@ -17,18 +17,26 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path("report.html"),
     date_column: Annotated[str | None, typer.Option(help="Column with the date, for the daily and weekly tables.")]
     = None,
+    errors: Annotated[Path | None, typer.Option(
+        help="The run's errors file, whose rows are counted and listed (default: TAGGED.errors.jsonl if there).")]
+    = None,
 ) -> None:
     """Write counts by category × urgency × route, the share sent to review, the top cue words per category and,
     with --date-column, the daily register and weekly summary, with charts, into one self-contained HTML file.
+    The rows triage tag could not tag (its errors file) are counted by reason and listed.
 
     Example: triage report tagged.csv -o report.html --date-column 来电时间
     """
-    from ..report import read_tagged, summarize
+    from ..report import read_errors, read_tagged, summarize
     from ..report_html import write_report
+    from ..tagging import errors_path_for
 
+    if errors is None and errors_path_for(tagged).is_file():
+        errors = errors_path_for(tagged)
     try:
-        summary = summarize(read_tagged(tagged), date_column=date_column)
-        write_report(summary, output, source=tagged.name)
+        summary = summarize(read_tagged(tagged), date_column=date_column,
+                            errors=read_errors(errors) if errors else ())
+        write_report(summary, output, source=tagged.name, errors_name=errors.name if errors else "")
     except TriageError as e:
         fail(str(e))
     except OSError as e:
@@ -36,6 +44,8 @@ def report(
     except ValueError as e:  # a line of a .jsonl file that is not JSON
         fail(f"{tagged}: not a tagged file ({e})")
     message = f"report on {summary.rows} rows written to {output}"
+    if summary.bad:
+        message += f"; it lists {summary.bad} rows that could not be tagged, from {errors}"
     if summary.undated:
         message += f"; {summary.undated} rows without a readable date"
     typer.echo(message, err=True)
