@@ -25,6 +25,7 @@ from .errors import install_error_handlers
 from .hot_swap import ModelWatcher
 from .metrics import Metrics
 from .middleware import RequestContext
+from .openapi import install_openapi
 from .routes import health, models, tickets, triage, ui
 from .settings import Settings
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     app.include_router(health.router)
     app.include_router(ui.router)
     install_api_docs(app)
+    install_openapi(app)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     if settings.noop_route:
         app.include_router(health.noop_router)

@@ -12,16 +12,25 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from triage.store import role_allows
+from triage.store import ROLES, role_allows
 
 from .errors import ApiError
 
 __all__ = ["COOKIE", "Principal", "require"]
 
 COOKIE = "triage_key"
+# How a key is presented, as the OpenAPI schema describes it (their scheme names are its securitySchemes).
+_BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                     description="An API key made with `triage keys create`: `Authorization: Bearer trg_…`. The "
+                                 "scopes named by an operation are the roles whose keys may call it; triage needs "
+                                 "no key where TRIAGE_OPEN_INTAKE allows it.")
+_COOKIE = APIKeyCookie(name=COOKIE, auto_error=False, scheme_name="cookie",
+                       description="Set by the staff page's login form. A write with it must come from the page "
+                                   "itself (an Origin or Referer of this host), or it is refused with 403.")
 _LOOPBACK = {"127.0.0.1", "::1"}
 
 
@@ -57,9 +66,10 @@ def _key_of(request: Request) -> str | None:
     return request.cookies.get(COOKIE) or None
 
 
-async def principal(request: Request, needed: str) -> Principal:
+async def principal(request: Request, needed: str, key: str | None = None) -> Principal:
+    """Who presents ``key`` (by default the request's Bearer token, else its cookie), if they may do ``needed``."""
     service = request.app.state.service
-    key = _key_of(request)
+    key = key or _key_of(request)
     if key is None:
         client = request.client.host if request.client else ""
         mode = service.settings.open_intake
@@ -81,12 +91,18 @@ async def principal(request: Request, needed: str) -> Principal:
 
 
 def require(role: str):
-    """A dependency that lets through keys of ``role`` or higher and returns who called."""
+    """A dependency that lets through keys of ``role`` or higher and returns who called.
 
-    async def dependency(request: Request) -> Principal:
-        return await principal(request, role)
+    The schema lists the roles that may call an operation as the scopes of its security requirement.
+    """
+    allowed = [r for r in ROLES if role_allows(r, role)]
 
-    return Annotated[Principal, Depends(dependency)]
+    async def dependency(request: Request,
+                         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+                         cookie: Annotated[str | None, Depends(_COOKIE)]) -> Principal:
+        return await principal(request, role, (bearer.credentials if bearer else None) or cookie)
+
+    return Annotated[Principal, Security(dependency, scopes=allowed)]
 
 
 IntakeUser = require("intake")

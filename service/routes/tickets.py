@@ -18,14 +18,12 @@ from triage.store import NotFound, Stale
 from ..auth import StaffUser
 from ..deps import ServiceDep
 from ..errors import ApiError
-from ..schemas import ErrorPublic
-from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, TicketPublic
+from ..openapi import errors
+from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, StalePublic, TicketPublic
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
-_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
-           403: {"model": ErrorPublic, "description": "The key's role may not do this."},
-           404: {"model": ErrorPublic, "description": "No such ticket."}}
+_NO_TICKET = "No stored ticket has this id."
 
 
 def _not_found(ticket_id: str) -> ApiError:
@@ -48,10 +46,13 @@ def _seen_version(if_match: str | None) -> str | None:
 
 
 @router.post("/tickets/{ticket_id}/corrections", status_code=201, response_model=CorrectionPublic,
-             responses={**_ERRORS,
-                        400: {"model": ErrorPublic, "description": "If-Match is not an entity tag."},
-                        412: {"model": ErrorPublic, "description": "The ticket was corrected since the "
-                              "version named in If-Match; `current` gives its version and labels."}})
+             responses={**errors(400, 401, 403, 404, 413, 415, 422, 503, _400="If-Match is not an entity tag.",
+                                 _404=_NO_TICKET,
+                                 _422="No label is named (at least one of category, urgency, route, not null), "
+                                      "a code is not one of LABELS.md's, the note is over 2,000 characters, or "
+                                      "the body is not valid JSON, or not an object."),
+                        **errors(412, model=StalePublic, _412="The ticket was corrected since the version named "
+                                 "in If-Match; `current` gives its version and labels, and nothing was written.")})
 def correct(ticket_id: str, body: CorrectionCreate, response: Response, service: ServiceDep, who: StaffUser,
             if_match: Annotated[str | None, Header(description="The ETag of the ticket as read; a correction made "
                                                    "since refuses this one with 412.")] = None) -> dict:
@@ -75,7 +76,7 @@ def correct(ticket_id: str, body: CorrectionCreate, response: Response, service:
     return done
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketPublic, responses=_ERRORS)
+@router.get("/tickets/{ticket_id}", response_model=TicketPublic, responses=errors(401, 403, 404, 503, _404=_NO_TICKET))
 def ticket(ticket_id: str, response: Response, service: ServiceDep, _who: StaffUser) -> dict:
     """A ticket with every prediction and its full correction history (who, when, from what, to what).
 
@@ -89,14 +90,17 @@ def ticket(ticket_id: str, response: Response, service: ServiceDep, _who: StaffU
     return found
 
 
-@router.get("/review-queue", response_model=list[QueueItemPublic], responses=_ERRORS)
+@router.get("/review-queue", response_model=list[QueueItemPublic],
+            responses=errors(401, 403, 422, 503, _422="`limit` is not an integer from 1 to 500."))
 def review_queue(service: ServiceDep, _who: StaffUser,
                  limit: int = Query(50, ge=1, le=500, description="How many tickets.")) -> list[dict]:
     """Stored tickets not yet reviewed, least confident first (ties: the closest top two classes first)."""
     return service.store.review_queue(limit)
 
 
-@router.get("/corrections/export", response_class=StreamingResponse, responses=_ERRORS)
+@router.get("/corrections/export", response_class=StreamingResponse,
+            responses=errors(401, 403, 422, 503, _403="The key's role is below staff, or `unmasked=true` comes "
+                             "from a key that is not an admin's.", _422="`unmasked` is not true or false."))
 def export(service: ServiceDep, who: StaffUser,
            unmasked: bool = Query(False, description="Admins only: texts without PII masking.")) -> StreamingResponse:
     """JSONL of the labels in force for every corrected ticket; texts PII-masked unless an admin asks."""

@@ -18,16 +18,23 @@ from triage.store import Conflict
 from ..auth import IntakeUser
 from ..deps import Service, ServiceDep
 from ..errors import ApiError, error_detail, invalid_fields
-from ..schemas import BatchItem, ErrorPublic, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
+from ..openapi import errors
+from ..schemas import BatchItem, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
 
 router = APIRouter(prefix="/v1", tags=["triage"])
 
-_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
-           403: {"model": ErrorPublic, "description": "The key's role may not triage."},
-           413: {"model": ErrorPublic, "description": "Text or batch too large."},
-           409: {"model": ErrorPublic, "description": "The id already names a stored ticket with another text."},
-           415: {"model": ErrorPublic, "description": "Body is not JSON."},
-           422: {"model": ErrorPublic, "description": "Invalid request."}}
+_ONE_ERRORS = errors(
+    401, 403, 409, 413, 415, 422, 503,
+    _409="Stored (`store`, or TRIAGE_STORE_ALL), the `id` already names a ticket with another text.",
+    _413="The body is over TRIAGE_MAX_BODY_BYTES (8 MiB), or `text` over TRIAGE_MAX_TEXT_CHARS (10,000) characters.",
+    _422="`text` is missing, not a string, blank, or empty once control characters are removed; `id`, `channel` "
+         "or `store` has the wrong type or length (`store` is true or false, nothing else); or the body is not "
+         "valid JSON, or not an object.")
+_BATCH_ERRORS = errors(
+    401, 403, 413, 415, 422, 503,
+    _413="The body is over TRIAGE_MAX_BODY_BYTES (8 MiB), or `items` has more than TRIAGE_MAX_BATCH_ITEMS (1,000).",
+    _422="`items` is missing, empty or not a list, or `store` is not true or false; or the body is not valid JSON, "
+         "or not an object. A bad item is not a 422: it gets its error in its place in `results`.")
 
 
 def _public(result: TriageResult, caller_id: object, service: Service, now: datetime) -> dict[str, Any]:
@@ -83,7 +90,7 @@ def _check_length(text: str, service: Service, field: str) -> None:
         raise ApiError(413, f"{field}: longer than {limit} characters", f"{field}：超过 {limit} 个字符", fields=[field])
 
 
-@router.post("/triage", response_model=TriagePublic, responses=_ERRORS)
+@router.post("/triage", response_model=TriagePublic, responses=_ONE_ERRORS)
 async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, _who: IntakeUser) -> Response:
     """Triage one complaint: category, urgency, responsible party, deadline and explanation; store it if asked."""
     _check_length(body.text, service, "text")
@@ -102,7 +109,7 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     return _json(_public(result, caller_id, service, now))
 
 
-@router.post("/triage/batch", response_model=TriageBatchPublic, responses=_ERRORS)
+@router.post("/triage/batch", response_model=TriageBatchPublic, responses=_BATCH_ERRORS)
 async def triage_batch(body: TriageBatchCreate, request: Request, service: ServiceDep, _who: IntakeUser) -> Response:
     """Triage up to 1,000 complaints in one call; results come back in the same order; store them if asked.
 
