@@ -82,7 +82,8 @@ class ErrorDetail(BaseModel):
     status: int = Field(description="The HTTP status, again.")
     code: str = Field(description="What went wrong, for programs: validation_error, unauthorized, forbidden, "
                       "not_found, conflict, precondition_failed, too_large, unsupported_media_type, bad_request, "
-                      "method_not_allowed, cross_site, store_unavailable, internal_error.")
+                      "method_not_allowed, idempotency_key_reused, cross_site, store_unavailable, "
+                      "internal_error.")
     message: str = Field(description="What went wrong, in English, naming the fields.")
     message_zh: str = Field(description="The same in Chinese, for the people at the desk.")
     fields: list[str] = Field(description="The request fields (or headers) at fault, e.g. text, items.3.text, "

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     label_sets: list[Path] | None = Field(None, description="Manifests of real labels for retraining (a JSON list); "
                                           "default: training/real/sets.json; [] trains without them.")
     noop_route: bool = Field(False, description="Expose POST /v1/noop, the benchmark's baseline.")
+    idempotency_hours: int = Field(24, ge=1, le=24 * 90, description="How long a write's Idempotency-Key is kept: "
+                                   "a retry within this time is answered as the first time, not written again.")
 
     @field_validator("timezone")
     @classmethod

@@ -14,11 +14,12 @@ from fastapi import Path as FastApiPath
 
 from triage.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
 from triage.errors import TriageError
-from triage.store import NotFound
+from triage.store import KeyReused, NotFound
 
 from ..auth import AdminUser, StaffUser
 from ..deps import Service, ServiceDep
 from ..errors import ApiError
+from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
 from ..openapi import errors
 from ..staff_schemas import JobPublic, ModelPublic
 
@@ -58,16 +59,28 @@ def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[
     return next(m for m in model_versions(service) if m["version"] == version)
 
 
-@router.post("/retrain", status_code=202, response_model=JobPublic, responses=errors(401, 403, 413, 415, 503))
-def retrain(service: ServiceDep, who: AdminUser) -> dict[str, Any]:
-    """Train a candidate on the corpus plus corrections in a separate process; promoted only if no worse."""
+@router.post("/retrain", status_code=202, response_model=JobPublic,
+             responses=errors(401, 403, 413, 415, 422, 503,
+                              _422="The Idempotency-Key is malformed or was used for another request."))
+def retrain(service: ServiceDep, who: AdminUser, idempotency: IdempotencyHeader = None) -> dict[str, Any]:
+    """Train a candidate on the corpus plus corrections in a separate process; promoted only if no worse.
+
+    Sent again with the same ``Idempotency-Key``, it starts nothing and answers with the job the
+    first request started, as it is now.
+    """
     settings = service.settings
     folder = settings.models_dir or default_models_dir()
     try:
         current = active_version(folder)
     except TriageError:
         current = None
-    job_id = service.store.create_job(who.name, current)
+    try:
+        job_id, new = service.store.open_job(who.name, current,
+                                             idempotency_key(idempotency, who, "POST /v1/models/retrain", {}, settings))
+    except KeyReused:  # the key was used for another operation
+        raise key_reused() from None
+    if not new:
+        return service.store.job(job_id)
     command = [sys.executable, "-m", "triage.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
     if settings.corpus_dir:
         command += ["--corpus", str(settings.corpus_dir)]

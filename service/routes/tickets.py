@@ -13,11 +13,12 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from triage import mask_pii
-from triage.store import NotFound, Stale
+from triage.store import KeyReused, NotFound, Stale
 
 from ..auth import StaffUser
 from ..deps import ServiceDep
 from ..errors import ApiError
+from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
 from ..openapi import errors
 from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, StalePublic, TicketPublic
 
@@ -49,23 +50,33 @@ def _seen_version(if_match: str | None) -> str | None:
              responses={**errors(400, 401, 403, 404, 413, 415, 422, 503, _400="If-Match is not an entity tag.",
                                  _404=_NO_TICKET,
                                  _422="No label is named (at least one of category, urgency, route, not null), "
-                                      "a code is not one of LABELS.md's, the note is over 2,000 characters, or "
-                                      "the body is not valid JSON, or not an object."),
+                                      "a code is not one of LABELS.md's, the note is over 2,000 characters, "
+                                      "the body is not valid JSON, or not an object, or the Idempotency-Key is "
+                                      "malformed or was used for another request."),
                         **errors(412, model=StalePublic, _412="The ticket was corrected since the version named "
                                  "in If-Match; `current` gives its version and labels, and nothing was written.")})
 def correct(ticket_id: str, body: CorrectionCreate, response: Response, service: ServiceDep, who: StaffUser,
             if_match: Annotated[str | None, Header(description="The ETag of the ticket as read; a correction made "
-                                                   "since refuses this one with 412.")] = None) -> dict:
-    """Correct a ticket's category, urgency or route (appended to its history, never overwriting it)."""
+                                                   "since refuses this one with 412.")] = None,
+            idempotency: IdempotencyHeader = None) -> dict:
+    """Correct a ticket's category, urgency or route (appended to its history, never overwriting it).
+
+    Sent again with the same ``Idempotency-Key`` (after a lost answer), it gets the first answer
+    and appends nothing, even with the If-Match it had, which its own first try made stale.
+    """
     labels = body.model_dump(exclude={"note"}, exclude_none=True)
     if not labels:
         raise ApiError(422, "Name at least one of category, urgency, route.",
                        "请至少更正类别、紧急程度、责任单位之一。", fields=["category", "urgency", "route"])
+    request = {"ticket": ticket_id, "body": body.model_dump(mode="json"), "if_match": if_match}
+    key = idempotency_key(idempotency, who, "POST /v1/tickets/{ticket_id}/corrections", request, service.settings)
     try:
         done = service.store.add_correction(ticket_id, annotator=who.name, note=body.note,
-                                            if_version=_seen_version(if_match), **labels)
+                                            if_version=_seen_version(if_match), idempotency=key, **labels)
     except NotFound:
         raise _not_found(ticket_id) from None
+    except KeyReused:
+        raise key_reused() from None
     except Stale as e:
         raise ApiError(412, f"Ticket {ticket_id!r} was corrected since version {_seen_version(if_match)}; "
                        "read it again and decide.",

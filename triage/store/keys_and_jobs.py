@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
 from .database import NotFound
+from .idempotency import IdempotencyKey, claim, remember
 from .keys import ROLES, generate_key, hash_key
 from .tables import ApiKey, RetrainJob, utc_text, utcnow
 
@@ -17,6 +18,7 @@ __all__ = ["KeysAndJobs"]
 class KeysAndJobs:
     """Keys (only their hashes are kept) and retraining jobs; ``_session`` is the store's session factory."""
 
+    engine: Engine
     _session: sessionmaker
 
     # API keys
@@ -52,12 +54,22 @@ class KeysAndJobs:
     # retraining jobs
 
     def create_job(self, requested_by: str, active_version: str | None) -> int:
+        return self.open_job(requested_by, active_version)[0]
+
+    def open_job(self, requested_by: str, active_version: str | None,
+                 idempotency: IdempotencyKey | None = None) -> tuple[int, bool]:
+        """A new queued job, or the one made before under ``idempotency``: (its id, whether it is new)."""
         with self._session.begin() as s:
+            done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
+            if done is not None:
+                return done["job"], False
             job = RetrainJob(requested_by=requested_by, status="queued", progress="queued",
                              active_version=active_version)
             s.add(job)
             s.flush()
-            return job.id
+            if idempotency:
+                remember(s, idempotency, {"job": job.id})
+            return job.id, True
 
     def update_job(self, job_id: int, **fields: Any) -> None:
         """Set job fields (status, progress, candidate_version, report); a final status stamps the time."""

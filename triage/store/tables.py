@@ -107,5 +107,5 @@ class IdempotencyRecord(Base):
     owner: Mapped[str] = mapped_column(String(128), primary_key=True)  # the API key's name
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the request's method, path and body
-    resource: Mapped[dict[str, Any]]  # what the write made: {"tickets": [ids]} or {"correction": id}
+    resource: Mapped[dict[str, Any]]  # what the write made: {"tickets": [ids]}, {"correction": id}, {"job": id}
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
