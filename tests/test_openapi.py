@@ -117,3 +117,15 @@ def test_the_schema_refuses_the_corrections_the_server_refuses(api, body, fits):
     ticket = api.post("/v1/triage", json={"text": "小区停水两天了", "store": True}, headers=intake).json()["id"]
     r = api.post(f"/v1/tickets/{ticket}/corrections", json=body, headers=staff)
     assert r.status_code == (201 if fits else 422), r.text
+
+
+@pytest.mark.parametrize(("if_match", "fits"), [('"0"', True), ('W/"0"', True), (' "0" , "1"', True), ("*", True),
+                                                ("0", False), ('"', False), ("*, x", False), ("", False)])
+def test_the_schema_refuses_the_if_match_the_server_refuses(api, if_match, fits):
+    [header] = [p for p in api.spec["paths"]["/v1/tickets/{ticket_id}/corrections"]["post"]["parameters"]
+                if p["name"] == "if-match"]
+    assert Draft202012Validator(header["schema"]).is_valid(if_match) is fits
+    intake, staff = ({"Authorization": f"Bearer {api.keys[r]}"} for r in ("intake", "staff"))
+    ticket = api.post("/v1/triage", json={"text": "小区停水两天了", "store": True}, headers=intake).json()["id"]
+    r = api.post(f"/v1/tickets/{ticket}/corrections", json={"urgency": "high"}, headers={**staff, "If-Match": if_match})
+    assert r.status_code == (201 if fits else 400), r.text

@@ -35,6 +35,10 @@ def _etag(version: str) -> str:
     return f'"{version}"'
 
 
+#: What ``_seen_version`` accepts, for the schema (a malformed If-Match stays a 400, as before).
+_IF_MATCH = r'^(?:\s*\*\s*|\s*(?:W/)?"[^,]*"\s*(?:,.*)?)$'
+
+
 def _seen_version(if_match: str | None) -> str | None:
     """The version an ``If-Match`` header names (None for no header or ``*``: any version)."""
     if if_match is None or if_match.strip() == "*":
@@ -57,7 +61,8 @@ def _seen_version(if_match: str | None) -> str | None:
                                  "in If-Match; `current` gives its version and labels, and nothing was written.")})
 def correct(ticket_id: str, body: CorrectionCreate, response: Response, service: ServiceDep, who: StaffUser,
             if_match: Annotated[str | None, Header(description="The ETag of the ticket as read; a correction made "
-                                                   "since refuses this one with 412.")] = None,
+                                                   "since refuses this one with 412.",
+                                                   json_schema_extra={"pattern": _IF_MATCH})] = None,
             idempotency: IdempotencyHeader = None) -> dict:
     """Correct a ticket's category, urgency or route (appended to its history, never overwriting it).
 
