@@ -76,6 +76,8 @@ def test_every_error_response_is_documented_in_the_one_error_shape_with_an_examp
             assert {"401", "403"} <= set(operation["responses"]), (method, path)
         if operation.get("parameters") or operation.get("requestBody"):
             assert "422" in operation["responses"], (method, path)
+        for parameter in operation.get("parameters", []):  # absent or a value: a header is never null
+            assert "null" not in str(parameter["schema"]), (method, path, parameter["name"])
     assert "HTTPValidationError" not in str(api.spec)
 
 
