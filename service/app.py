@@ -17,6 +17,7 @@ from triage import Triager
 from triage.deadlines import Deadlines
 from triage.store import Store
 
+from .api_docs import install_api_docs
 from .auth import KeyCache
 from .batching import MicroBatcher
 from .deps import Service
@@ -24,6 +25,7 @@ from .errors import install_error_handlers
 from .hot_swap import ModelWatcher
 from .metrics import Metrics
 from .middleware import RequestContext
+from .openapi import install_openapi
 from .routes import health, models, tickets, triage, ui
 from .settings import Settings
 
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
         app.state.service.batcher.close()
         store.close()
 
-    app = FastAPI(title="triage", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="triage", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  swagger_ui_oauth2_redirect_url=None,
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
     app.state.triager = triager
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
@@ -71,6 +74,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     app.include_router(models.router)
     app.include_router(health.router)
     app.include_router(ui.router)
+    install_api_docs(app)
+    install_openapi(app)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     if settings.noop_route:
         app.include_router(health.noop_router)

@@ -1,8 +1,9 @@
 """API keys and roles: who is calling, and may they do this?
 
 Keys come as ``Authorization: Bearer <key>`` or, for the staff page, in the ``triage_key``
-cookie set by its login form. A missing or unknown key is 401, a key whose role is too low is
-403. Intake without a key is allowed only as ``settings.open_intake`` says (by default, for
+cookie set by its login form; a write with the cookie must come from this site (its Origin or
+Referer), else 403. A missing or unknown key is 401, a key whose role is too low is 403.
+Intake without a key is allowed only as ``settings.open_intake`` says (by default, for
 callers on the loopback address: development on one machine).
 """
 
@@ -12,16 +13,27 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from triage.store import role_allows
+from triage.store import ROLES, role_allows
 
 from .errors import ApiError
+from .origin import from_this_site
 
-__all__ = ["COOKIE", "Principal", "require"]
+__all__ = ["COOKIE", "Principal", "refuse_cross_site", "require"]
 
 COOKIE = "triage_key"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# How a key is presented, as the OpenAPI schema describes it (their scheme names are its securitySchemes).
+_BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                     description="An API key made with `triage keys create`: `Authorization: Bearer trg_…`. The "
+                                 "scopes named by an operation are the roles whose keys may call it; triage needs "
+                                 "no key where TRIAGE_OPEN_INTAKE allows it.")
+_COOKIE = APIKeyCookie(name=COOKIE, auto_error=False, scheme_name="cookie",
+                       description="Set by the staff page's login form. A write with it must come from the page "
+                                   "itself (an Origin or Referer of this host), or it is refused with 403.")
 _LOOPBACK = {"127.0.0.1", "::1"}
 
 
@@ -57,9 +69,10 @@ def _key_of(request: Request) -> str | None:
     return request.cookies.get(COOKIE) or None
 
 
-async def principal(request: Request, needed: str) -> Principal:
+async def principal(request: Request, needed: str, key: str | None = None) -> Principal:
+    """Who presents ``key`` (by default the request's Bearer token, else its cookie), if they may do ``needed``."""
     service = request.app.state.service
-    key = _key_of(request)
+    key = key or _key_of(request)
     if key is None:
         client = request.client.host if request.client else ""
         mode = service.settings.open_intake
@@ -80,13 +93,33 @@ async def principal(request: Request, needed: str) -> Principal:
     return who
 
 
+def refuse_cross_site(request: Request) -> None:
+    """A write the browser sent with the staff cookie from another site (a form or script there) is refused.
+
+    SameSite=Strict already keeps the cookie off such requests; this holds in browsers that ignore it.
+    """
+    if not from_this_site(request, request.app.state.service.settings.trusted_proxies):
+        raise ApiError(403, "A write with the staff page's cookie must come from the page itself (Origin or Referer "
+                       "of this host).", "使用审核页面登录凭据的修改请求必须来自本站页面。",
+                       code="cross_site", fields=["Origin"])
+
+
 def require(role: str):
-    """A dependency that lets through keys of ``role`` or higher and returns who called."""
+    """A dependency that lets through keys of ``role`` or higher and returns who called.
 
-    async def dependency(request: Request) -> Principal:
-        return await principal(request, role)
+    The schema lists the roles that may call an operation as the scopes of its security requirement.
+    """
+    allowed = [r for r in ROLES if role_allows(r, role)]
 
-    return Annotated[Principal, Depends(dependency)]
+    async def dependency(request: Request,
+                         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+                         cookie: Annotated[str | None, Depends(_COOKIE)]) -> Principal:
+        key = bearer.credentials if bearer else None
+        if key is None and cookie and request.method not in SAFE_METHODS:
+            refuse_cross_site(request)
+        return await principal(request, role, key or cookie)
+
+    return Annotated[Principal, Security(dependency, scopes=allowed)]
 
 
 IntakeUser = require("intake")

@@ -103,7 +103,9 @@ def invalid_fields(errors: list[Any], body: bytes = b"", prefix: str = "") -> Ap
     for err in errors:
         if err.get("type") == "json_invalid":
             return _not_json(err, body)
-        loc = [*([prefix] if prefix else []), *(str(p) for p in err.get("loc", ()) if p != "body")]
+        where = tuple(err.get("loc", ()))
+        where = where[1:] if where[:1] == ("header",) else where  # a header is named as sent: Idempotency-Key
+        loc = [*([prefix] if prefix else []), *(str(p) for p in where if p != "body")]
         name = ".".join(loc) or "body"
         kind = err.get("type", "")
         fields.append(name)

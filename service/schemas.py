@@ -1,18 +1,33 @@
-"""Request and response bodies of the HTTP API."""
+"""Request and response bodies of the HTTP API.
+
+Label codes are named enums built from :mod:`triage.labels` (``Category``, ``Urgency``,
+``RouteCode``), so a generated client gets them as types; the request schemas say what the
+server refuses (a blank text, a correction naming no label) rather than leave it to a 422.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
+from typing_extensions import TypeAliasType
 
-__all__ = ["BatchItem", "BatchItemError", "ErrorPublic", "HealthPublic", "TriageBatchCreate", "TriageBatchPublic",
-           "TriageCreate", "TriagePublic"]
+from triage.labels import CATEGORIES, ROUTES, URGENCIES
+
+__all__ = ["BatchItem", "BatchItemError", "Category", "ErrorPublic", "HealthPublic", "RouteCode",
+           "TriageBatchCreate", "TriageBatchPublic", "TriageCreate", "TriagePublic", "Urgency"]
 
 _EXAMPLE = "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。"
 
+Category = TypeAliasType("Category", Literal[CATEGORIES])  # type: ignore[valid-type]
+Urgency = TypeAliasType("Urgency", Literal[URGENCIES])  # type: ignore[valid-type]
+RouteCode = TypeAliasType("RouteCode", Literal[ROUTES])  # type: ignore[valid-type]
 
 CallerId = Annotated[str, StringConstraints(max_length=128)] | int
+
+#: A text the server accepts: at least one character that is not white space. The check itself is
+#: ``_not_blank`` (its message names the field); this tells the schema's readers the same thing.
+_TEXT_SCHEMA = {"minLength": 1, "pattern": r"\S"}
 
 
 def _not_blank(value: str) -> str:
@@ -24,7 +39,12 @@ def _not_blank(value: str) -> str:
 class TriageCreate(BaseModel):
     """One complaint. Unknown fields are ignored."""
 
-    text: str = Field(description="The complaint, as recorded (up to 10,000 characters).", examples=[_EXAMPLE])
+    model_config = ConfigDict(json_schema_extra={"examples": [{"text": _EXAMPLE, "id": "A-1024", "channel": "hotline",
+                                                               "store": True}]})
+
+    text: str = Field(description="The complaint, as recorded: not blank, not empty once control characters are "
+                      "removed, up to TRIAGE_MAX_TEXT_CHARS (10,000) characters (longer: 413).",
+                      examples=[_EXAMPLE], json_schema_extra=_TEXT_SCHEMA)
     id: CallerId | None = Field(None, description="The caller's own id for this complaint (up to 128 characters), "
                                 "echoed back. Stored, an id names one complaint: the same id and text again "
                                 "returns the stored answer (a safe retry), the same id with another text is 409.")
@@ -38,7 +58,7 @@ class TriageCreate(BaseModel):
 class BatchItem(BaseModel):
     """One complaint of a batch, checked on its own: a bad item gets its error in its place."""
 
-    text: str = Field(description="The complaint (not empty, up to 10,000 characters).")
+    text: str = Field(description="The complaint (not blank, up to 10,000 characters).", json_schema_extra=_TEXT_SCHEMA)
     id: CallerId | None = Field(None, description="The caller's own id, echoed back (the ticket id if stored).")
     channel: str | None = Field(None, max_length=64, description="Where it came from.")
 
@@ -48,6 +68,10 @@ class BatchItem(BaseModel):
 class TriageBatchCreate(BaseModel):
     """Up to 1,000 complaints, answered in the same order. Each item is checked on its own."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [{"id": "A-1", "text": _EXAMPLE},
+                                                                         {"id": "A-2", "text": "路灯不亮好几天了"}],
+                                                               "store": False}]})
+
     items: list[BatchItem | dict[str, Any]] = Field(
         min_length=1, description="The complaints (1 to 1,000), each a BatchItem; an item that is not one gets an "
         "error in its place in results, and the others are answered.")
@@ -55,11 +79,15 @@ class TriageBatchCreate(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    status: int
-    code: str
-    message: str
-    message_zh: str
-    fields: list[str]
+    status: int = Field(description="The HTTP status, again.")
+    code: str = Field(description="What went wrong, for programs: validation_error, unauthorized, forbidden, "
+                      "not_found, conflict, precondition_failed, too_large, unsupported_media_type, bad_request, "
+                      "method_not_allowed, idempotency_key_reused, cross_site, store_unavailable, "
+                      "internal_error.")
+    message: str = Field(description="What went wrong, in English, naming the fields.")
+    message_zh: str = Field(description="The same in Chinese, for the people at the desk.")
+    fields: list[str] = Field(description="The request fields (or headers) at fault, e.g. text, items.3.text, "
+                              "If-Match; empty when no one field is.")
 
 
 class TriagePublic(BaseModel):
@@ -70,16 +98,17 @@ class TriagePublic(BaseModel):
         "deadline": "2026-11-21T12:30:00+08:00", "model_version": "20261121-101500"}]})
 
     id: str | None = Field(description="The caller's id, if one was sent; the ticket id when stored.")
-    category: str = Field(description="water, gas, drainage, parking, lighting or other.")
-    categories: list[str] = Field(description="Every category the text raises, primary first.")
-    urgency: str = Field(description="emergency, high or normal.")
-    route: str = Field(description="Code of the responsible party.")
+    category: Category = Field(description="The primary category.")
+    categories: list[Category] = Field(description="Every category the text raises, primary first.")
+    urgency: Urgency
+    route: RouteCode = Field(description="Code of the responsible party.")
     route_name: str = Field(description="Chinese name of the responsible party.")
     confidence: float = Field(description="Probability of the category.")
     needs_review: bool = Field(description="True when a person should check the answer: the category, urgency or route "
                                  "confidence is below its review threshold (explanation.review says which).")
     explanation: dict[str, Any] = Field(description="Rules that fired and the words they matched.")
-    deadline: str = Field(description="ISO time by which this urgency must be handled.")
+    deadline: str = Field(description="ISO time by which this urgency must be handled.",
+                          json_schema_extra={"format": "date-time"})
     model_version: str
 
 
@@ -104,5 +133,13 @@ class HealthPublic(BaseModel):
 
 
 class ErrorPublic(BaseModel):
+    """Every error answer (4xx and 5xx) has this shape."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "error": {"status": 422, "code": "validation_error", "message": "text: text is empty",
+                  "message_zh": "text：不能为空", "fields": ["text"]},
+        "request_id": "9f1c2e7a3b2d4c5e8f9a0b1c2d3e4f5a"}]})
+
     error: ErrorDetail
-    request_id: str | None
+    request_id: str | None = Field(description="The X-Request-ID of the request: the log line has the same.")
+

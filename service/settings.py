@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,22 @@ class Settings(BaseSettings):
     label_sets: list[Path] | None = Field(None, description="Manifests of real labels for retraining (a JSON list); "
                                           "default: training/real/sets.json; [] trains without them.")
     noop_route: bool = Field(False, description="Expose POST /v1/noop, the benchmark's baseline.")
+    trusted_proxies: list[str] = Field(["127.0.0.1", "::1"], description="Addresses (or networks) of reverse "
+                                       "proxies whose X-Forwarded-Proto and X-Forwarded-Host are believed "
+                                       "(a JSON list).")
+    idempotency_hours: int = Field(24, ge=1, le=24 * 90, description="How long a write's Idempotency-Key is kept: "
+                                   "a retry within this time is answered as the first time, not written again.")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            try:
+                ip_network(proxy, strict=False)
+            except ValueError:
+                message = f"expected IP addresses or networks such as 10.0.0.5 or 10.0.0.0/24, got {proxy!r}"
+                raise ValueError(message) from None
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -4,34 +4,58 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from triage.labels import CATEGORIES, ROUTES, URGENCIES
+from .schemas import Category, ErrorPublic, RouteCode, Urgency
 
-__all__ = ["CorrectionCreate", "CorrectionPublic", "JobPublic", "ModelPublic", "QueueItemPublic", "TicketPublic"]
+__all__ = ["CorrectionCreate", "CorrectionPublic", "JobPublic", "ModelPublic", "QueueItemPublic", "StalePublic",
+           "TicketPublic"]
 
-Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-Urgency = Literal[URGENCIES]  # type: ignore[valid-type]
-Route = Literal[ROUTES]  # type: ignore[valid-type]
+LabelField = Literal["category", "urgency", "route"]
+Label = Category | Urgency | RouteCode
+
+#: At least one of the three labels, present and not null (the server answers 422 otherwise).
+_SOME_LABEL = [{"required": [field], "properties": {field: {"type": "string"}}}
+               for field in ("category", "urgency", "route")]
 
 
 class CorrectionCreate(BaseModel):
-    """New labels for a ticket: any of category, urgency, route (codes of LABELS.md), and a note."""
+    """New labels for a ticket: at least one of category, urgency, route (codes of LABELS.md), and a note."""
 
-    category: Category | None = Field(None, description="water, gas, drainage, parking, lighting or other.")
-    urgency: Urgency | None = Field(None, description="emergency, high or normal.")
-    route: Route | None = Field(None, description="Code of the responsible party.")
+    model_config = ConfigDict(json_schema_extra={"anyOf": _SOME_LABEL, "examples": [
+        {"category": "drainage", "note": "地面积水来自雨水井，不是供水管"}, {"urgency": "emergency"}]})
+
+    category: Category | None = Field(None, description="The right category.")
+    urgency: Urgency | None = Field(None, description="The right urgency.")
+    route: RouteCode | None = Field(None, description="The right responsible party.")
     note: str | None = Field(None, max_length=2_000, description="Why, for the next reviewer.")
 
 
+class LabelsPublic(BaseModel):
+    category: Category | None
+    urgency: Urgency | None
+    route: RouteCode | None
+
+
+class StaleLabels(BaseModel):
+    version: str = Field(description="The ticket's version now (also in the ETag header).")
+    labels: LabelsPublic = Field(description="The labels in force now.")
+
+
+class StalePublic(ErrorPublic):
+    """A 412: the error, and what is stored now, so that the reviewer decides again knowing it."""
+
+    current: StaleLabels
+
+
 class Change(BaseModel):
-    from_: str | None = Field(alias="from")
-    to: str
+    from_: Label | None = Field(alias="from", description="The label in force before (null: none was).")
+    to: Label
 
 
 class CorrectionPublic(BaseModel):
     id: int
-    changes: dict[str, Change] = Field(description="Each corrected field: from what, to what.")
+    changes: dict[LabelField, Change] = Field(description="Each corrected field: from what, to what.")
     annotator: str = Field(description="Name of the API key that made the correction.")
     note: str | None
     created_at: str
@@ -40,10 +64,10 @@ class CorrectionPublic(BaseModel):
 
 class PredictionPublic(BaseModel):
     model_version: str
-    category: str
-    categories: list[str]
-    urgency: str
-    route: str
+    category: Category
+    categories: list[Category]
+    urgency: Urgency
+    route: RouteCode
     confidence: float
     margin: float = Field(description="Top category probability minus the runner-up's.")
     needs_review: bool
@@ -56,7 +80,7 @@ class TicketPublic(BaseModel):
     text: str
     channel: str | None
     received_at: str
-    labels: dict[str, str | None] = Field(description="The labels in force: the latest prediction, corrected.")
+    labels: LabelsPublic = Field(description="The labels in force: the latest prediction, corrected.")
     version: str = Field(description="The ticket's version (also the ETag); a correction sent with it in "
                                      "If-Match is refused with 412 when someone corrected the ticket since.")
     predictions: list[PredictionPublic]
@@ -84,7 +108,7 @@ class ModelPublic(BaseModel):
 
 class JobPublic(BaseModel):
     id: int
-    status: str = Field(description="queued, running, promoted, rejected or failed.")
+    status: Literal["queued", "running", "promoted", "rejected", "failed"]
     progress: str
     requested_by: str
     active_version: str | None

@@ -218,3 +218,55 @@ def test_a_database_outage_is_a_503_in_the_error_shape(triager, tmp_path):
         r = client.post("/v1/triage", json={"text": "停水了", "store": True})
         assert r.status_code == 503 and r.json()["error"]["code"] == "store_unavailable"
         assert client.post("/v1/triage", json={"text": "停水了"}).status_code == 200  # triage goes on
+
+
+def test_a_correction_retried_with_its_idempotency_key_is_not_appended_twice(api):
+    post_ticket(api, "小区地库车位被物业卖给外人", "I-1")
+    headers = {**auth(api, "staff"), "Idempotency-Key": "c0ffee-1", "If-Match": '"0"'}
+    first = api.post("/v1/tickets/I-1/corrections", json={"category": "other"}, headers=headers)
+    again = api.post("/v1/tickets/I-1/corrections", json={"category": "other"}, headers=headers)  # the answer was lost
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["etag"] == first.headers["etag"]
+    assert len(api.get("/v1/tickets/I-1", headers=auth(api, "staff")).json()["corrections"]) == 1
+    other = api.post("/v1/tickets/I-1/corrections", json={"category": "water"}, headers=headers)
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+    assert other.json()["error"]["fields"] == ["Idempotency-Key"]
+    without = {k: v for k, v in headers.items() if k != "Idempotency-Key"}  # at least once: a retry without a key
+    assert api.post("/v1/tickets/I-1/corrections", json={"category": "other"}, headers=without).status_code == 412
+
+
+def test_a_stored_triage_retried_with_its_idempotency_key_stores_one_ticket(api):
+    headers = {**auth(api, "intake"), "Idempotency-Key": '"9b2f6d4e-5d7a-4d3e-9a52-1c0f8f6f2b11"'}
+    body = {"text": "三号楼楼道水管爆了，水流得满地都是", "store": True}
+    first = api.post("/v1/triage", json=body, headers=headers)
+    again = api.post("/v1/triage", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    assert len(api.get("/v1/review-queue", headers=auth(api, "staff")).json()) == 1
+    other = api.post("/v1/triage", json={**body, "text": "路灯不亮"}, headers=headers)
+    assert other.status_code == 422 and other.json()["error"]["fields"] == ["Idempotency-Key"]
+    batch = {"items": [{"text": "路灯不亮"}, {"text": ""}, {"text": "井盖丢了"}], "store": True}
+    headers["Idempotency-Key"] = "batch-1"
+    answers = [api.post("/v1/triage/batch", json=batch, headers=headers).json() for _ in range(2)]
+    assert answers[0] == answers[1] and answers[0]["failed"] == 1
+    assert len(api.get("/v1/review-queue", headers=auth(api, "staff")).json()) == 3
+    assert api.post("/v1/triage", json=body, headers=auth(api, "intake")).json()["id"] != first.json()["id"]
+
+
+@pytest.mark.parametrize("key", ["", "é", "a b", "x" * 256, '"a'])
+def test_a_malformed_idempotency_key_is_a_422_naming_it(api, key):
+    r = api.post("/v1/triage", json={"text": "停水", "store": True},
+                 headers={**auth(api, "intake"), "Idempotency-Key": key.encode()})
+    assert r.status_code == 422 and r.json()["error"]["fields"] == ["Idempotency-Key"], r.text
+
+
+def test_a_retraining_request_retried_with_its_idempotency_key_starts_one_job(triager, tmp_path, small_models_dir):
+    shutil.copytree(small_models_dir, tmp_path / "models")
+    (tmp_path / "no-corpus").mkdir()  # the job's process fails at once: this test is about starting it
+    app = create_app(service_settings(tmp_path, open_intake="never", models_dir=tmp_path / "models",
+                                      corpus_dir=tmp_path / "no-corpus", label_sets=[]), triager=triager)
+    admin = {"Authorization": f"Bearer {app.state.service.store.create_key('李主任', 'admin')}",
+             "Idempotency-Key": "retrain-2026-12-07"}
+    with TestClient(app) as client:
+        first, again = (client.post("/v1/models/retrain", headers=admin) for _ in range(2))
+        assert first.status_code == again.status_code == 202 and again.json()["id"] == first.json()["id"]
+        assert client.get(f"/v1/models/jobs/{first.json()['id'] + 1}", headers=admin).status_code == 404

@@ -15,6 +15,7 @@ from service.pages import bar_chart, highlight
 from triage.labels import CATEGORIES, CATEGORY_NAMES, ROUTE_NAMES, ROUTES, URGENCIES, URGENCY_NAMES
 
 PAGES = ["/ui", "/ui/models", "/ui/stats", "/ui/tickets/T-1"]
+SITE = "http://testserver"
 NASTY = "<script>alert('x')</script>三号楼楼道里的水管爆了，满地是水 & 没有物业"
 
 
@@ -26,7 +27,7 @@ def ui(triager, tmp_path, small_models_dir):
     store = app.state.service.store
     keys = {role: store.create_key(name, role) for role, name in
             [("intake", "接线员"), ("staff", "王芳"), ("admin", "李主任")]}
-    with TestClient(app) as client:
+    with TestClient(app, headers={"Origin": SITE}) as client:  # as the browser sends from the page itself
         client.keys, client.store, client.models = keys, store, models
         yield client
 
@@ -210,3 +211,81 @@ def test_pages_need_nothing_from_outside_and_forbid_inline_script(ui):
     for name, kind in [("ui.css", "text/css"), ("ui.js", "javascript")]:
         r = ui.get(f"/ui/static/{name}")
         assert r.status_code == 200 and kind in r.headers["content-type"] and "http" not in r.text
+
+
+def cross_site(ui, method, path, headers, **kw):
+    """A request as another site's form or script would send it, the staff cookie attached."""
+    ui.headers.pop("Origin", None)
+    try:
+        return ui.request(method, path, headers=headers, follow_redirects=False, **kw)
+    finally:
+        ui.headers["Origin"] = SITE
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"}, {"Origin": "null"},
+                                     {"Referer": "http://evil.example/ui"}, {"Origin": "https://testserver"},
+                                     {"Origin": "http://testserver.evil.example"}, {}])
+def test_a_form_from_another_site_can_neither_log_in_nor_out(ui, headers):
+    r = cross_site(ui, "POST", "/ui/login", headers, data={"key": ui.keys["staff"]})
+    assert r.status_code == 403 and "请求来自其他网站" in r.text and "set-cookie" not in r.headers
+    login(ui)
+    r = cross_site(ui, "POST", "/ui/logout", headers)
+    assert r.status_code == 403 and "set-cookie" not in r.headers
+    assert ui.get("/ui", follow_redirects=False).status_code == 200  # still logged in
+
+
+def test_a_write_with_the_cookie_from_another_site_is_refused_and_changes_nothing(ui):
+    shutil.copytree(ui.models / "small", ui.models / "small-b")
+    post_ticket(ui, "小区里的路灯坏了好几天了", "CS-1")
+    login(ui, "admin")
+    evil = {"Origin": "http://evil.example"}
+    r = cross_site(ui, "POST", "/v1/models/small-b/activate", evil)  # a bare form: no body, no JSON needed
+    assert r.status_code == 403 and r.json()["error"]["code"] == "cross_site"
+    assert (ui.models / "ACTIVE").read_text().strip() == "small"
+    r = cross_site(ui, "POST", "/v1/tickets/CS-1/corrections", evil, json={"category": "other"})
+    assert r.status_code == 403 and ui.store.ticket("CS-1")["corrections"] == []
+    assert cross_site(ui, "GET", "/v1/tickets/CS-1", evil).status_code == 200  # reading changes nothing
+    bearer = {**evil, "Authorization": f"Bearer {ui.keys['admin']}"}  # a program with a key, not a browser's cookie
+    assert cross_site(ui, "POST", "/v1/tickets/CS-1/corrections", bearer, json={"category": "other"}).status_code == 201
+
+
+def test_the_page_itself_may_write_with_its_origin_or_its_referer(ui):
+    post_ticket(ui, "小区里的路灯坏了好几天了", "CS-2")
+    login(ui)
+    r = cross_site(ui, "POST", "/v1/tickets/CS-2/corrections", {"Referer": f"{SITE}/ui"}, json={"urgency": "high"})
+    assert r.status_code == 201
+    r = cross_site(ui, "POST", "/v1/tickets/CS-2/corrections", {"Origin": "HTTP://TestServer:80"},
+                   json={"urgency": "normal"})
+    assert r.status_code == 201
+
+
+def test_the_cookie_is_secure_when_the_page_is_served_over_https(triager, tmp_path, small_models_dir):
+    shutil.copytree(small_models_dir, tmp_path / "models")
+    app = create_app(service_settings(tmp_path, models_dir=tmp_path / "models"), triager=triager)
+    key = app.state.service.store.create_key("王芳", "staff")
+    with TestClient(app, base_url="https://triage.example.org", headers={"Origin": "https://triage.example.org"}) as c:
+        assert "Secure" in c.post("/ui/login", data={"key": key}, follow_redirects=False).headers["set-cookie"]
+        assert "Secure" in c.post("/ui/logout", follow_redirects=False).headers["set-cookie"]
+    with TestClient(app, headers={"Origin": SITE, "X-Forwarded-Proto": "https"}) as c:  # the caller is no proxy
+        assert "Secure" not in c.post("/ui/login", data={"key": key}, follow_redirects=False).headers["set-cookie"]
+
+
+def test_behind_a_trusted_proxy_its_forwarded_scheme_and_host_are_believed(triager, tmp_path, small_models_dir):
+    shutil.copytree(small_models_dir, tmp_path / "models")
+    app = create_app(service_settings(tmp_path, models_dir=tmp_path / "models", trusted_proxies=["10.0.0.0/24"]),
+                     triager=triager)
+    key = app.state.service.store.create_key("王芳", "staff")
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "triage.example.org",
+               "Origin": "https://triage.example.org"}
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.5", 40000), headers=proxied) as c:
+        r = c.post("/ui/login", data={"key": key}, follow_redirects=False)
+        assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("192.0.2.9", 40000), headers=proxied) as c:
+        assert c.post("/ui/login", data={"key": key}, follow_redirects=False).status_code == 403  # not the proxy
+
+
+def test_trusted_proxies_must_be_addresses():
+    from service.settings import Settings
+
+    with pytest.raises(ValueError, match="expected IP addresses or networks"):
+        Settings(trusted_proxies=["proxy.internal"])

@@ -8,33 +8,20 @@ Chromium must be installed (apt-get install chromium): without it this test fail
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from browsers import chromium, threaded_server
 from conftest import service_settings
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from service.app import create_app
 from triage.labels import CATEGORY_NAMES
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 TICKETS = {"B-1": "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。",
            "B-2": "小区地库车位被物业卖给外人，业主没地方停车。",
            "B-3": "<b>文化路</b>和农业路交叉口往北一段路灯全不亮，晚上很黑。"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -43,29 +30,14 @@ def server(triager, tmp_path, small_models_dir) -> Iterator[tuple[str, object]]:
     shutil.copytree(small_models_dir, tmp_path / "models")
     app = create_app(service_settings(tmp_path, models_dir=tmp_path / "models", open_intake="never",
                                       log_requests=False, model_poll_seconds=0), triager=triager)
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", app.state.service.store
-    finally:
-        uv.should_exit = True
-        thread.join(10)
+    with threaded_server(app) as base:
+        yield base, app.state.service.store
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless chromium, one per module (starting it is most of a test's time)."""
-    assert Path(CHROMIUM).exists(), f"the browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

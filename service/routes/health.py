@@ -12,6 +12,7 @@ from triage.labels import ROUTES
 
 from ..deps import MetricsDep
 from ..metrics import CONTENT_TYPE_LATEST
+from ..openapi import errors
 from ..schemas import HealthPublic
 
 router = APIRouter(tags=["operations"])
@@ -54,7 +55,7 @@ async def metrics(metrics: MetricsDep) -> Response:
 noop_router = APIRouter(tags=["operations"])
 
 
-@noop_router.post("/v1/noop")
+@noop_router.post("/v1/noop", responses=errors(413, 415))
 async def noop(request: Request) -> dict[str, str]:
     """Does nothing: the baseline for load tests (enabled by TRIAGE_NOOP_ROUTE=1)."""
     await request.body()

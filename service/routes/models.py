@@ -14,20 +14,18 @@ from fastapi import Path as FastApiPath
 
 from triage.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
 from triage.errors import TriageError
-from triage.store import NotFound
+from triage.store import KeyReused, NotFound
 
 from ..auth import AdminUser, StaffUser
 from ..deps import Service, ServiceDep
 from ..errors import ApiError
-from ..schemas import ErrorPublic
+from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
+from ..openapi import errors
 from ..staff_schemas import JobPublic, ModelPublic
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 log = logging.getLogger("triage.service")
 
-_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
-           403: {"model": ErrorPublic, "description": "The key's role may not do this."},
-           404: {"model": ErrorPublic, "description": "No such model version or job."}}
 
 
 def model_versions(service: Service) -> list[dict[str, Any]]:
@@ -35,13 +33,16 @@ def model_versions(service: Service) -> list[dict[str, Any]]:
     return describe_versions(service.settings.models_dir or default_models_dir())[::-1]
 
 
-@router.get("", response_model=list[ModelPublic], responses=_ERRORS)
+@router.get("", response_model=list[ModelPublic], responses=errors(401, 403, 503))
 def models(service: ServiceDep, _who: StaffUser) -> list[dict[str, Any]]:
     """Every model version, newest first, with its held-out and dev figures; one is active."""
     return model_versions(service)
 
 
-@router.post("/{version}/activate", response_model=ModelPublic, responses=_ERRORS)
+@router.post("/{version}/activate", response_model=ModelPublic,
+             responses=errors(401, 403, 404, 413, 415, 422, 503, _404="No model version of this name.",
+                              _422="The version cannot be loaded: a file is missing or damaged, or its "
+                                   "model.joblib is not the one it was trained as (checked before unpickling)."))
 def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[str, Any]:
     """Make a version the active one (also to roll back); every worker serves it within seconds."""
     from triage.artifacts import activate
@@ -58,16 +59,28 @@ def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[
     return next(m for m in model_versions(service) if m["version"] == version)
 
 
-@router.post("/retrain", status_code=202, response_model=JobPublic, responses=_ERRORS)
-def retrain(service: ServiceDep, who: AdminUser) -> dict[str, Any]:
-    """Train a candidate on the corpus plus corrections in a separate process; promoted only if no worse."""
+@router.post("/retrain", status_code=202, response_model=JobPublic,
+             responses=errors(401, 403, 413, 415, 422, 503,
+                              _422="The Idempotency-Key is malformed or was used for another request."))
+def retrain(service: ServiceDep, who: AdminUser, idempotency: IdempotencyHeader = None) -> dict[str, Any]:
+    """Train a candidate on the corpus plus corrections in a separate process; promoted only if no worse.
+
+    Sent again with the same ``Idempotency-Key``, it starts nothing and answers with the job the
+    first request started, as it is now.
+    """
     settings = service.settings
     folder = settings.models_dir or default_models_dir()
     try:
         current = active_version(folder)
     except TriageError:
         current = None
-    job_id = service.store.create_job(who.name, current)
+    try:
+        job_id, new = service.store.open_job(who.name, current,
+                                             idempotency_key(idempotency, who, "POST /v1/models/retrain", {}, settings))
+    except KeyReused:  # the key was used for another operation
+        raise key_reused() from None
+    if not new:
+        return service.store.job(job_id)
     command = [sys.executable, "-m", "triage.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
     if settings.corpus_dir:
         command += ["--corpus", str(settings.corpus_dir)]
@@ -93,7 +106,9 @@ def _reap(process: subprocess.Popen, job_id: int, service: Service) -> None:
         log.exception("could not record the end of retraining job %s", job_id)
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic, responses=_ERRORS)
+@router.get("/jobs/{job_id}", response_model=JobPublic,
+            responses=errors(401, 403, 404, 422, 503, _404="No retraining job has this id.",
+                             _422="`job_id` is not an integer from 1 to 2^63 - 1."))
 def job(job_id: Annotated[int, FastApiPath(ge=1, le=2**63 - 1, description="The job's id.")], service: ServiceDep,
         _who: AdminUser) -> dict[str, Any]:
     """A retraining job: status, progress and, when done, both models' figures and the gate's reasons."""

@@ -13,19 +13,18 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from triage import mask_pii
-from triage.store import NotFound, Stale
+from triage.store import KeyReused, NotFound, Stale
 
 from ..auth import StaffUser
 from ..deps import ServiceDep
 from ..errors import ApiError
-from ..schemas import ErrorPublic
-from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, TicketPublic
+from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
+from ..openapi import errors
+from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, StalePublic, TicketPublic
 
 router = APIRouter(prefix="/v1", tags=["review"])
 
-_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
-           403: {"model": ErrorPublic, "description": "The key's role may not do this."},
-           404: {"model": ErrorPublic, "description": "No such ticket."}}
+_NO_TICKET = "No stored ticket has this id."
 
 
 def _not_found(ticket_id: str) -> ApiError:
@@ -34,6 +33,10 @@ def _not_found(ticket_id: str) -> ApiError:
 
 def _etag(version: str) -> str:
     return f'"{version}"'
+
+
+#: What ``_seen_version`` accepts, for the schema (a malformed If-Match stays a 400, as before).
+_IF_MATCH = r'^(?:\s*\*\s*|\s*(?:W/)?"[^,]*"\s*(?:,.*)?)$'
 
 
 def _seen_version(if_match: str | None) -> str | None:
@@ -48,23 +51,37 @@ def _seen_version(if_match: str | None) -> str | None:
 
 
 @router.post("/tickets/{ticket_id}/corrections", status_code=201, response_model=CorrectionPublic,
-             responses={**_ERRORS,
-                        400: {"model": ErrorPublic, "description": "If-Match is not an entity tag."},
-                        412: {"model": ErrorPublic, "description": "The ticket was corrected since the "
-                              "version named in If-Match; `current` gives its version and labels."}})
+             responses={**errors(400, 401, 403, 404, 413, 415, 422, 503, _400="If-Match is not an entity tag.",
+                                 _404=_NO_TICKET,
+                                 _422="No label is named (at least one of category, urgency, route, not null), "
+                                      "a code is not one of LABELS.md's, the note is over 2,000 characters, "
+                                      "the body is not valid JSON, or not an object, or the Idempotency-Key is "
+                                      "malformed or was used for another request."),
+                        **errors(412, model=StalePublic, _412="The ticket was corrected since the version named "
+                                 "in If-Match; `current` gives its version and labels, and nothing was written.")})
 def correct(ticket_id: str, body: CorrectionCreate, response: Response, service: ServiceDep, who: StaffUser,
             if_match: Annotated[str | None, Header(description="The ETag of the ticket as read; a correction made "
-                                                   "since refuses this one with 412.")] = None) -> dict:
-    """Correct a ticket's category, urgency or route (appended to its history, never overwriting it)."""
+                                                   "since refuses this one with 412.",
+                                                   json_schema_extra={"pattern": _IF_MATCH})] = None,
+            idempotency: IdempotencyHeader = None) -> dict:
+    """Correct a ticket's category, urgency or route (appended to its history, never overwriting it).
+
+    Sent again with the same ``Idempotency-Key`` (after a lost answer), it gets the first answer
+    and appends nothing, even with the If-Match it had, which its own first try made stale.
+    """
     labels = body.model_dump(exclude={"note"}, exclude_none=True)
     if not labels:
         raise ApiError(422, "Name at least one of category, urgency, route.",
                        "请至少更正类别、紧急程度、责任单位之一。", fields=["category", "urgency", "route"])
+    request = {"ticket": ticket_id, "body": body.model_dump(mode="json"), "if_match": if_match}
+    key = idempotency_key(idempotency, who, "POST /v1/tickets/{ticket_id}/corrections", request, service.settings)
     try:
         done = service.store.add_correction(ticket_id, annotator=who.name, note=body.note,
-                                            if_version=_seen_version(if_match), **labels)
+                                            if_version=_seen_version(if_match), idempotency=key, **labels)
     except NotFound:
         raise _not_found(ticket_id) from None
+    except KeyReused:
+        raise key_reused() from None
     except Stale as e:
         raise ApiError(412, f"Ticket {ticket_id!r} was corrected since version {_seen_version(if_match)}; "
                        "read it again and decide.",
@@ -75,7 +92,7 @@ def correct(ticket_id: str, body: CorrectionCreate, response: Response, service:
     return done
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketPublic, responses=_ERRORS)
+@router.get("/tickets/{ticket_id}", response_model=TicketPublic, responses=errors(401, 403, 404, 503, _404=_NO_TICKET))
 def ticket(ticket_id: str, response: Response, service: ServiceDep, _who: StaffUser) -> dict:
     """A ticket with every prediction and its full correction history (who, when, from what, to what).
 
@@ -89,7 +106,8 @@ def ticket(ticket_id: str, response: Response, service: ServiceDep, _who: StaffU
     return found
 
 
-@router.get("/review-queue", response_model=list[QueueItemPublic], responses=_ERRORS)
+@router.get("/review-queue", response_model=list[QueueItemPublic],
+            responses=errors(401, 403, 422, 503, _422="`limit` is not an integer from 1 to 500."))
 def review_queue(service: ServiceDep, _who: StaffUser,
                  limit: int = Query(50, ge=1, le=500, description="How many tickets.")) -> list[dict]:
     """Stored tickets not yet reviewed: those the answer flagged first, each group by its weakest field
@@ -97,7 +115,9 @@ def review_queue(service: ServiceDep, _who: StaffUser,
     return service.store.review_queue(limit)
 
 
-@router.get("/corrections/export", response_class=StreamingResponse, responses=_ERRORS)
+@router.get("/corrections/export", response_class=StreamingResponse,
+            responses=errors(401, 403, 422, 503, _403="The key's role is below staff, or `unmasked=true` comes "
+                             "from a key that is not an admin's.", _422="`unmasked` is not true or false."))
 def export(service: ServiceDep, who: StaffUser,
            unmasked: bool = Query(False, description="Admins only: texts without PII masking.")) -> StreamingResponse:
     """JSONL of the labels in force for every corrected ticket beside the answer that was sent (`predicted`);

@@ -13,21 +13,30 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from triage import ROUTE_NAMES, TriageResult, mask_pii, normalize
-from triage.store import Conflict
+from triage.store import Conflict, IdempotencyKey, KeyReused
 
 from ..auth import IntakeUser
 from ..deps import Service, ServiceDep
 from ..errors import ApiError, error_detail, invalid_fields
-from ..schemas import BatchItem, ErrorPublic, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
+from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
+from ..openapi import errors
+from ..schemas import BatchItem, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
 
 router = APIRouter(prefix="/v1", tags=["triage"])
 
-_ERRORS = {401: {"model": ErrorPublic, "description": "Missing or unknown API key."},
-           403: {"model": ErrorPublic, "description": "The key's role may not triage."},
-           413: {"model": ErrorPublic, "description": "Text or batch too large."},
-           409: {"model": ErrorPublic, "description": "The id already names a stored ticket with another text."},
-           415: {"model": ErrorPublic, "description": "Body is not JSON."},
-           422: {"model": ErrorPublic, "description": "Invalid request."}}
+_ONE_ERRORS = errors(
+    401, 403, 409, 413, 415, 422, 503,
+    _409="Stored (`store`, or TRIAGE_STORE_ALL), the `id` already names a ticket with another text.",
+    _413="The body is over TRIAGE_MAX_BODY_BYTES (8 MiB), or `text` over TRIAGE_MAX_TEXT_CHARS (10,000) characters.",
+    _422="`text` is missing, not a string, blank, or empty once control characters are removed; `id`, `channel` "
+         "or `store` has the wrong type or length (`store` is true or false, nothing else); the body is not "
+         "valid JSON, or not an object; or the Idempotency-Key is malformed or was used for another request.")
+_BATCH_ERRORS = errors(
+    401, 403, 413, 415, 422, 503,
+    _413="The body is over TRIAGE_MAX_BODY_BYTES (8 MiB), or `items` has more than TRIAGE_MAX_BATCH_ITEMS (1,000).",
+    _422="`items` is missing, empty or not a list, or `store` is not true or false; the body is not valid JSON, "
+         "or not an object; or the Idempotency-Key is malformed or was used for another request. A bad item is "
+         "not a 422: it gets its error in its place in `results`.")
 
 
 def _public(result: TriageResult, caller_id: object, service: Service, now: datetime) -> dict[str, Any]:
@@ -45,17 +54,21 @@ def _stored_result(answer: dict[str, Any]) -> TriageResult:
 
 
 async def _store(service: Service, items: list[tuple[str | None, str, str | None]], results: list[TriageResult],
-                 now: datetime) -> list[tuple[str, TriageResult, datetime]]:
+                 now: datetime, idempotency: IdempotencyKey | None) -> list[tuple[str, TriageResult, datetime]]:
     """Store tickets and their predictions before answering; ticket ids default to new UUIDs.
 
     Per item: the ticket id, the answer to send and the moment its deadline counts from. A
     ticket id sent before with the same text gets its stored answer back; with another text,
-    :class:`~triage.store.Conflict` and nothing is stored.
+    :class:`~triage.store.Conflict` and nothing is stored. A request sent before under its
+    Idempotency-Key gets the tickets stored then.
     """
     tickets = [{"id": caller_id or uuid.uuid4().hex, "text": text, "channel": channel}
                for caller_id, text, channel in items]
-    stored = await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results],
-                                     now.astimezone(UTC))
+    try:
+        stored = await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results],
+                                         now.astimezone(UTC), idempotency)
+    except KeyReused:
+        raise key_reused() from None
     out = []
     for ticket, result, answer in zip(tickets, results, stored, strict=True):
         if answer is None:
@@ -63,7 +76,7 @@ async def _store(service: Service, items: list[tuple[str | None, str, str | None
         else:
             received = answer["received_at"]
             since = datetime.fromisoformat(received).astimezone(now.tzinfo) if received else now
-            out.append((ticket["id"], _stored_result(answer), since))
+            out.append((answer["id"], _stored_result(answer), since))
     return out
 
 
@@ -83,16 +96,23 @@ def _check_length(text: str, service: Service, field: str) -> None:
         raise ApiError(413, f"{field}: longer than {limit} characters", f"{field}：超过 {limit} 个字符", fields=[field])
 
 
-@router.post("/triage", response_model=TriagePublic, responses=_ERRORS)
-async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, _who: IntakeUser) -> Response:
-    """Triage one complaint: category, urgency, responsible party, deadline and explanation; store it if asked."""
+@router.post("/triage", response_model=TriagePublic, responses=_ONE_ERRORS)
+async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, who: IntakeUser,
+                     idempotency: IdempotencyHeader = None) -> Response:
+    """Triage one complaint: category, urgency, responsible party, deadline and explanation; store it if asked.
+
+    Stored, the request may carry an ``Idempotency-Key``: sent again with it, it gets the first
+    answer (the same ticket id, deadline included) and nothing is stored twice.
+    """
     _check_length(body.text, service, "text")
     now = datetime.now(ZoneInfo(service.settings.timezone))
     [result] = await service.batcher.triage([body.text])
     caller_id = None if body.id is None else str(body.id)
     if body.store or service.settings.store_all:
+        key = idempotency_key(idempotency, who, "POST /v1/triage", body.model_dump(mode="json"), service.settings)
         try:
-            [(caller_id, result, now)] = await _store(service, [(caller_id, body.text, body.channel)], [result], now)
+            [(caller_id, result, now)] = await _store(service, [(caller_id, body.text, body.channel)], [result], now,
+                                                      key)
         except Conflict as e:
             raise _conflict(e.ids) from None
     service.metrics.predictions.labels(result.category, result.urgency, result.route).inc()
@@ -102,13 +122,15 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     return _json(_public(result, caller_id, service, now))
 
 
-@router.post("/triage/batch", response_model=TriageBatchPublic, responses=_ERRORS)
-async def triage_batch(body: TriageBatchCreate, request: Request, service: ServiceDep, _who: IntakeUser) -> Response:
+@router.post("/triage/batch", response_model=TriageBatchPublic, responses=_BATCH_ERRORS)
+async def triage_batch(body: TriageBatchCreate, request: Request, service: ServiceDep, who: IntakeUser,
+                       idempotency: IdempotencyHeader = None) -> Response:
     """Triage up to 1,000 complaints in one call; results come back in the same order; store them if asked.
 
     Each item is checked on its own: a bad one (empty text, too long, wrong type, an id already
     used for another text) gets ``{"id", "error"}`` in its place and the others are answered;
-    ``failed`` counts them.
+    ``failed`` counts them. Stored, the batch may carry an ``Idempotency-Key``, as a single
+    complaint may.
     """
     limit = service.settings.max_batch_items
     if len(body.items) > limit:
@@ -122,9 +144,11 @@ async def triage_batch(body: TriageBatchCreate, request: Request, service: Servi
     ids: list[str | None] = [None if item.id is None else str(item.id) for _, item in good]
     answers: list[tuple[str | None, TriageResult, datetime]] = [(i, r, now) for i, r in zip(ids, results, strict=True)]
     if good and (body.store or service.settings.store_all):
+        key = idempotency_key(idempotency, who, "POST /v1/triage/batch", body.model_dump(mode="json"),
+                              service.settings)
         try:
             answers = list(await _store(service, [(i, item.text, item.channel)
-                                                  for i, (_, item) in zip(ids, good, strict=True)], results, now))
+                                                  for i, (_, item) in zip(ids, good, strict=True)], results, now, key))
         except Conflict as e:  # ids reused for other texts: those items fail, nothing of this batch is stored
             return _json(_none_stored(body, checked, out, set(e.ids)))
     for r in results:

@@ -17,6 +17,7 @@ from triage.store import NotFound, role_allows
 from ..auth import COOKIE, Principal, principal
 from ..deps import ServiceDep
 from ..errors import ApiError
+from ..origin import from_this_site, sent_over_https
 from ..pages import LABEL_NAMES, ROLE_NAMES, bar_chart, figure_rows, make_templates
 from .models import model_versions
 
@@ -57,9 +58,22 @@ def login_form(request: Request, who: Viewer) -> Response:
     return _page(request, "login.html", None)
 
 
+def _cross_site(request: Request) -> Response | None:
+    """The refusal of a form posted from another site (or with no Origin or Referer at all), else None."""
+    if from_this_site(request, request.app.state.service.settings.trusted_proxies):
+        return None
+    return _page(request, "message.html", None, status=403,
+                 message="请求来自其他网站，已拒绝。请在本站页面上操作。")
+
+
 @router.post("/login")
 def login(request: Request, service: ServiceDep, key: Annotated[str, Form()] = "") -> Response:
-    """Check the key (staff or admin), keep it in an HttpOnly cookie and open the queue."""
+    """Check the key (staff or admin), keep it in an HttpOnly cookie and open the queue.
+
+    The cookie is Secure when the page was asked for over HTTPS (directly, or as a trusted proxy says).
+    """
+    if refused := _cross_site(request):
+        return refused
     key = key.strip()
     found = service.store.key_role(key) if key else None
     if found is None:
@@ -72,15 +86,18 @@ def login(request: Request, service: ServiceDep, key: Annotated[str, Form()] = "
                      error=f"该密钥的角色是“{shown}”，不能使用审核页面；需要审核员或管理员的密钥。")
     response = RedirectResponse("/ui", status_code=303)
     response.set_cookie(COOKIE, key, httponly=True, samesite="strict", path="/",
-                        secure=request.url.scheme == "https")
+                        secure=sent_over_https(request, service.settings.trusted_proxies))
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, service: ServiceDep) -> Response:
     """Forget the key and go back to the login form."""
+    if refused := _cross_site(request):
+        return refused
     response = _to_login()
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=sent_over_https(request, service.settings.trusted_proxies))
     return response
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from ..errors import TriageError
 
-__all__ = ["DEFAULT_URL", "StoreError", "make_engine", "migrate"]
+__all__ = ["DEFAULT_URL", "NotFound", "StoreError", "make_engine", "migrate"]
 
 DEFAULT_URL = "sqlite:///triage.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,6 +22,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class StoreError(TriageError):
     """The database cannot be reached, or its schema is not one this code knows."""
+
+
+class NotFound(StoreError):
+    """No such ticket, key or job."""
 
 
 def make_engine(url: str = DEFAULT_URL, *, busy_timeout_s: float = 30.0) -> Engine:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -17,18 +17,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import sessionmaker
 
 from ..labels import CATEGORIES, ROUTES, URGENCIES
-from .database import DEFAULT_URL, StoreError, make_engine, migrate
-from .keys import ROLES, generate_key, hash_key
-from .tables import ApiKey, Correction, Prediction, RetrainJob, Ticket, utcnow
+from .database import DEFAULT_URL, NotFound, StoreError, make_engine, migrate
+from .idempotency import IdempotencyKey, claim, remember
+from .keys_and_jobs import KeysAndJobs
+from .tables import Correction, Prediction, Ticket, utc_text, utcnow
 
 __all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Stale", "Store", "version_of"]
 
 LABEL_FIELDS = ("category", "urgency", "route")
 _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
-
-
-class NotFound(StoreError):
-    """No such ticket, key or job."""
 
 
 class Stale(StoreError):
@@ -63,13 +60,6 @@ def weakest_confidence(explanation: dict[str, Any], category_confidence: float) 
     return min([category_confidence, *(float(v) for v in found.values())])
 
 
-def _utc(moment: datetime | None) -> str | None:
-    """ISO text in UTC (SQLite hands back naive datetimes; they were written in UTC)."""
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
-
-
 def clean_text(value: str | None) -> str | None:
     """Text any database accepts: NUL and unpaired surrogates become U+FFFD, nothing else changes."""
     if value is None:
@@ -80,7 +70,7 @@ def clean_text(value: str | None) -> str | None:
 def _prediction(p: Prediction) -> dict[str, Any]:
     return {"model_version": p.model_version, "category": p.category, "categories": p.categories,
             "urgency": p.urgency, "route": p.route, "confidence": p.confidence, "margin": p.margin,
-            "needs_review": p.needs_review, "explanation": p.explanation, "created_at": _utc(p.created_at)}
+            "needs_review": p.needs_review, "explanation": p.explanation, "created_at": utc_text(p.created_at)}
 
 
 def _as_sent(p: Prediction | None) -> dict[str, Any] | None:
@@ -95,7 +85,7 @@ def _as_sent(p: Prediction | None) -> dict[str, Any] | None:
 def _correction(c: Correction) -> dict[str, Any]:
     changed = {f: getattr(c, f) for f in LABEL_FIELDS if getattr(c, f) is not None}
     return {"id": c.id, "changes": {f: {"from": c.previous.get(f), "to": v} for f, v in changed.items()},
-            "annotator": c.annotator, "note": c.note, "created_at": _utc(c.created_at)}
+            "annotator": c.annotator, "note": c.note, "created_at": utc_text(c.created_at)}
 
 
 def version_of(corrections: Sequence[Correction]) -> str:
@@ -107,7 +97,7 @@ def _apply(labels: dict[str, Any], correction: Correction) -> dict[str, Any]:
     return {**labels, **{f: getattr(correction, f) for f in LABEL_FIELDS if getattr(correction, f) is not None}}
 
 
-class Store:
+class Store(KeysAndJobs):
     """The store behind one engine. ``Store.open(url)`` also brings the schema up to date."""
 
     def __init__(self, engine: Engine) -> None:
@@ -126,20 +116,26 @@ class Store:
     # tickets and predictions
 
     def save_triaged(self, tickets: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]],
-                     received_at: datetime | None = None) -> list[dict[str, Any] | None]:
+                     received_at: datetime | None = None,
+                     idempotency: IdempotencyKey | None = None) -> list[dict[str, Any] | None]:
         """Store tickets (``id``, ``text``, ``channel``) with their triage results, one transaction.
 
         A ticket id names one complaint. Sent again with the same text, nothing is written and
         the stored answer is returned; sent with another text (here or earlier), :class:`Conflict`
         names the ids and nothing is written. Returns, per ticket, None when it was stored now,
-        else the stored answer (its first prediction, with ``received_at``). ``received_at``
-        defaults to now.
+        else the stored answer (its first prediction, with ``id`` and ``received_at``).
+        ``received_at`` defaults to now. With ``idempotency``, a request made before under that
+        key gets the tickets it stored (whatever ids this one has), and a different request
+        under it :class:`~triage.store.idempotency.KeyReused`.
         """
         tickets = [{k: clean_text(v) for k, v in t.items()} for t in tickets]
-        first: dict[str, dict[str, Any]] = {}
-        for t, r in zip(tickets, results, strict=True):
-            first.setdefault(t["id"], {"ticket": t, "result": r})
         with self._session.begin() as s:
+            done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
+            if done is not None:
+                tickets = [{**t, "id": i} for t, i in zip(tickets, done["tickets"], strict=True)]
+            first: dict[str, dict[str, Any]] = {}
+            for t, r in zip(tickets, results, strict=True):
+                first.setdefault(t["id"], {"ticket": t, "result": r})
             known = dict(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(first))).all())
             fresh = [i for i in first if i not in known]
             if fresh:  # insert-or-keep: a concurrent request may have stored one of them meanwhile
@@ -161,6 +157,8 @@ class Store:
             for i in inserted:
                 s.add(_new_prediction(i, first[i]["result"]))
             stored = self._first_answers(s, [i for i in first if i not in inserted])
+            if idempotency and done is None:
+                remember(s, idempotency, {"tickets": [t["id"] for t in tickets]})
         out: list[dict[str, Any] | None] = []
         answered: set[str] = set()
         for t in tickets:
@@ -180,7 +178,7 @@ class Store:
                          .where(Prediction.ticket_id.in_(ids)).order_by(Prediction.id)).all()
         out: dict[str, dict[str, Any]] = {}
         for p, received_at in rows:
-            out.setdefault(p.ticket_id, {**_prediction(p), "received_at": _utc(received_at)})
+            out.setdefault(p.ticket_id, {**_prediction(p), "id": p.ticket_id, "received_at": utc_text(received_at)})
         return out
 
     def ticket(self, ticket_id: str) -> dict[str, Any]:
@@ -196,7 +194,7 @@ class Store:
                                     .order_by(Correction.id)).all()
             labels = self._labels(predictions[-1] if predictions else None, corrections)
             return {"id": ticket.id, "text": ticket.text, "channel": ticket.channel,
-                    "received_at": _utc(ticket.received_at), "labels": labels, "version": version_of(corrections),
+                    "received_at": utc_text(ticket.received_at), "labels": labels, "version": version_of(corrections),
                     "predictions": [_prediction(p) for p in predictions],
                     "corrections": [_correction(c) for c in corrections]}
 
@@ -211,12 +209,14 @@ class Store:
 
     def add_correction(self, ticket_id: str, *, annotator: str, category: str | None = None,
                        urgency: str | None = None, route: str | None = None, note: str | None = None,
-                       if_version: str | None = None) -> dict[str, Any]:
+                       if_version: str | None = None, idempotency: IdempotencyKey | None = None) -> dict[str, Any]:
         """Append a correction; ``previous`` records the labels it replaces. Codes are checked here too.
 
         With ``if_version`` (the version the reviewer saw), a ticket corrected since is not
         touched: :class:`Stale` carries its current version and labels. The answer carries the
-        ticket's new ``version``.
+        ticket's new ``version``. With ``idempotency``, a correction made before under that key
+        is answered again (before any version check: the retry of a correction is not stale
+        because of itself), and nothing is written.
         """
         new = {"category": category, "urgency": urgency, "route": route}
         for field, value in new.items():
@@ -229,6 +229,10 @@ class Store:
             # the row lock makes concurrent corrections of one ticket take turns (PostgreSQL; SQLite locks the file)
             if s.scalar(select(Ticket.id).where(Ticket.id == ticket_id).with_for_update()) is None:
                 raise NotFound(f"no ticket {ticket_id!r}")
+            done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
+            if done is not None:
+                made = s.get(Correction, done["correction"])
+                return {**_correction(made), "version": str(made.id)}
             latest = s.scalars(select(Prediction).where(Prediction.ticket_id == ticket_id)
                                .order_by(Prediction.id.desc()).limit(1)).first()
             history = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
@@ -240,6 +244,8 @@ class Store:
                                     previous=labels, **new)
             s.add(correction)
             s.flush()
+            if idempotency:
+                remember(s, idempotency, {"correction": correction.id})
             return {**_correction(correction), "version": str(correction.id)}
 
     def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
@@ -256,7 +262,7 @@ class Store:
                 .order_by(Prediction.needs_review.desc(),
                           func.coalesce(Prediction.review_confidence, Prediction.confidence),
                           Prediction.margin, Ticket.received_at, Ticket.id).limit(limit)).all()
-            return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": _utc(t.received_at),
+            return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": utc_text(t.received_at),
                      "prediction": _prediction(p), "version": version_of(())} for t, p in rows]
 
     @staticmethod
@@ -283,7 +289,7 @@ class Store:
                 categories = [labels["category"]] + [c for c in (predicted.categories if predicted else [])
                                                       if c != labels["category"]]
                 yield {"id": ticket.id, "text": ticket.text, **labels, "categories": categories,
-                       "annotator": corrections[-1].annotator, "corrected_at": _utc(corrections[-1].created_at),
+                       "annotator": corrections[-1].annotator, "corrected_at": utc_text(corrections[-1].created_at),
                        "predicted": _as_sent(predicted)}
 
     def counts(self, days: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
@@ -308,62 +314,3 @@ class Store:
                         out[field][getattr(predicted, field)] -= 1
                         out[field][labels[field]] += 1
         return {f: {k: v for k, v in c.most_common() if v > 0} for f, c in out.items()}
-
-    # API keys
-
-    def create_key(self, name: str, role: str) -> str:
-        """A new key for ``role``; the key is returned once and only its hash is kept."""
-        if role not in ROLES:
-            raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
-        key = generate_key()
-        with self._session.begin() as s:
-            s.add(ApiKey(name=name, role=role, prefix=key[:8], key_hash=hash_key(key)))
-        return key
-
-    def key_role(self, key: str) -> tuple[str, str] | None:
-        """(name, role) of a live key, or None for an unknown or revoked one."""
-        with self._session() as s:
-            row = s.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))).first()
-            return (row.name, row.role) if row else None
-
-    def list_keys(self) -> list[dict[str, Any]]:
-        with self._session() as s:
-            return [{"id": k.id, "name": k.name, "role": k.role, "prefix": k.prefix, "created_at": _utc(k.created_at),
-                     "revoked_at": _utc(k.revoked_at)} for k in s.scalars(select(ApiKey).order_by(ApiKey.id))]
-
-    def revoke_key(self, key_id: int) -> None:
-        with self._session.begin() as s:
-            row = s.get(ApiKey, key_id)
-            if row is None:
-                raise NotFound(f"no API key {key_id}")
-            row.revoked_at = row.revoked_at or utcnow()
-
-    # retraining jobs
-
-    def create_job(self, requested_by: str, active_version: str | None) -> int:
-        with self._session.begin() as s:
-            job = RetrainJob(requested_by=requested_by, status="queued", progress="queued",
-                             active_version=active_version)
-            s.add(job)
-            s.flush()
-            return job.id
-
-    def update_job(self, job_id: int, **fields: Any) -> None:
-        """Set job fields (status, progress, candidate_version, report); a final status stamps the time."""
-        with self._session.begin() as s:
-            job = s.get(RetrainJob, job_id)
-            if job is None:
-                raise NotFound(f"no retraining job {job_id}")
-            for name, value in fields.items():
-                setattr(job, name, value)
-            if fields.get("status") in ("promoted", "rejected", "failed"):
-                job.finished_at = utcnow()
-
-    def job(self, job_id: int) -> dict[str, Any]:
-        with self._session() as s:
-            job = s.get(RetrainJob, job_id)
-            if job is None:
-                raise NotFound(f"no retraining job {job_id}")
-            return {"id": job.id, "status": job.status, "progress": job.progress, "requested_by": job.requested_by,
-                    "active_version": job.active_version, "candidate_version": job.candidate_version,
-                    "report": job.report, "created_at": _utc(job.created_at), "finished_at": _utc(job.finished_at)}

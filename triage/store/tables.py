@@ -1,4 +1,4 @@
-"""The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs.
+"""The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs, idempotency keys.
 
 Corrections are append-only: a new correction is a new row, never an edit of an old one, so a
 ticket's history (who changed what, when, from what) is always complete. The schema itself is
@@ -13,11 +13,19 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Correction", "Prediction", "RetrainJob", "Ticket", "utcnow"]
+__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Prediction", "RetrainJob", "Ticket", "utc_text",
+           "utcnow"]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def utc_text(moment: datetime | None) -> str | None:
+    """ISO text in UTC (SQLite hands back naive datetimes; they were written in UTC)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
 class Base(DeclarativeBase):
@@ -91,3 +99,15 @@ class RetrainJob(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+class IdempotencyRecord(Base):
+    """A write made with an Idempotency-Key: who sent it, a hash of the request, and what it wrote."""
+
+    __tablename__ = "idempotency_keys"
+
+    owner: Mapped[str] = mapped_column(String(128), primary_key=True)  # the API key's name
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the request's method, path and body
+    resource: Mapped[dict[str, Any]]  # what the write made: {"tickets": [ids]}, {"correction": id}, {"job": id}
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
