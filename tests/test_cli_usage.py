@@ -1,5 +1,7 @@
 """How the command line presents itself: -h and --help on every command, --version, usage errors exit 2."""
 
+import re
+
 import typer
 from typer.testing import CliRunner
 
@@ -33,7 +35,13 @@ def test_every_command_takes_h_and_help_and_shows_an_example():
 def test_help_placeholders_name_what_to_give():
     result = runner.invoke(app, ["keys", "create", "-h"])
     assert "--role ROLE" in result.output and "--database-url URL" in result.output
-    assert "<str>" not in result.output
+    assert "triage tag" in runner.invoke(app, ["tag", "-h"]).output
+    assert "-o, --output PATH" in runner.invoke(app, ["tag", "-h"]).output
+    for command in every_command(app):
+        options = [line for line in runner.invoke(app, [*command, "-h"]).output.splitlines()
+                   if line.lstrip().startswith("-")]
+        odd = [line for line in options if re.search(r"<(str|path|int|float|list)", line)]
+        assert not odd, (command, odd)  # typer's own "<str>", "<int range>" read oddly: each option names its value
 
 
 def test_version_prints_the_program_and_the_active_model(small_models_dir, monkeypatch):

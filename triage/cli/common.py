@@ -17,10 +17,11 @@ app.add_typer(corpus_app, name="corpus")
 app.add_typer(models_app, name="models")
 
 ModelsDir = Annotated[
-    Path | None, typer.Option("--models", help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
+    Path | None, typer.Option("--models", metavar="DIR",
+                              help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
 
 LabelSets = Annotated[list[Path] | None, typer.Option(
-    "--sets", help="Manifest of labeled real messages (repeatable; default: training/real/sets.json).")]
+    "--sets", metavar="FILE", help="Manifest of labeled real messages (repeatable; default: training/real/sets.json).")]
 NoLabelSets = Annotated[bool, typer.Option("--no-sets", help="Train on the corpus alone, without real labels.")]
 
 

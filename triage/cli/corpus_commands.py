@@ -13,8 +13,8 @@ from .common import corpus_app, fail
 
 @corpus_app.command("check")
 def corpus_check(
-    corpus: Annotated[Path | None, typer.Option(help="Corpus folder of .jsonl files.")] = None,
-    dev: Annotated[Path | None, typer.Option(help="Dev set the corpus must not overlap.")] = None,
+    corpus: Annotated[Path | None, typer.Option(metavar="DIR", help="Corpus folder of .jsonl files.")] = None,
+    dev: Annotated[Path | None, typer.Option(metavar="FILE", help="Dev set the corpus must not overlap.")] = None,
 ) -> None:
     """Check the corpus: schema, promised counts, near-duplicates, no overlap with the dev set.
 
@@ -41,7 +41,7 @@ def corpus_check(
 
 @corpus_app.command("split")
 def corpus_split(
-    corpus: Annotated[Path | None, typer.Option(help="Corpus folder of .jsonl files.")] = None,
+    corpus: Annotated[Path | None, typer.Option(metavar="DIR", help="Corpus folder of .jsonl files.")] = None,
 ) -> None:
     """Give every corpus row without a split one (about 15% held out, stratified); existing splits stay.
 

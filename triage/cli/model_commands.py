@@ -14,9 +14,9 @@ from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets, lo
 
 @app.command()
 def train(
-    corpus: Annotated[Path | None, typer.Option(help="Corpus folder of .jsonl files.")] = None,
+    corpus: Annotated[Path | None, typer.Option(metavar="DIR", help="Corpus folder of .jsonl files.")] = None,
     models: ModelsDir = None,
-    dev: Annotated[Path | None, typer.Option(help="Real texts to score (never trained on).")] = None,
+    dev: Annotated[Path | None, typer.Option(metavar="FILE", help="Real texts to score (never trained on).")] = None,
     no_activate: Annotated[bool, typer.Option("--no-activate", help="Save without making it active.")] = False,
     sets: LabelSets = None,
     no_sets: NoLabelSets = False,
@@ -41,7 +41,8 @@ def train(
 @app.command("eval")
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Labeled .jsonl file (id, text, category, urgency, route).")],
-    plot: Annotated[Path | None, typer.Option(help="Draw the confusion matrix to this PNG file.")] = None,
+    plot: Annotated[Path | None, typer.Option(metavar="FILE",
+                                              help="Draw the confusion matrix to this PNG file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     models: ModelsDir = None,
 ) -> None:

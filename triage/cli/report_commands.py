@@ -14,11 +14,14 @@ from .common import app, fail
 @app.command()
 def report(
     tagged: Annotated[Path, typer.Argument(help="A file written by triage tag (.jsonl or .csv).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path("report.html"),
-    date_column: Annotated[str | None, typer.Option(help="Column with the date, for the daily and weekly tables.")]
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH",
+                                         help="The HTML file to write.")] = Path("report.html"),
+    date_column: Annotated[str | None, typer.Option(metavar="COLUMN",
+                                                    help="Column with the date, for the daily and weekly tables.")]
     = None,
     errors: Annotated[Path | None, typer.Option(
-        help="The run's errors file, whose rows are counted and listed (default: TAGGED.errors.jsonl if there).")]
+        metavar="FILE",
+            help="The run's errors file, whose rows are counted and listed (default: TAGGED.errors.jsonl if there).")]
     = None,
 ) -> None:
     """Write counts by category × urgency × route, the share sent to review, the top cue words per category and,

@@ -96,10 +96,11 @@ def keys_revoke(key_id: Annotated[int, typer.Argument(help="The id shown by 'tri
 
 @app.command()
 def retrain(
-    corpus: Annotated[Path | None, typer.Option(help="Corpus folder of .jsonl files.")] = None,
+    corpus: Annotated[Path | None, typer.Option(metavar="DIR", help="Corpus folder of .jsonl files.")] = None,
     models: ModelsDir = None,
     database_url: DatabaseUrl = None,
-    job: Annotated[int | None, typer.Option(help="Report progress on this job (made by the API).")] = None,
+    job: Annotated[int | None, typer.Option(metavar="ID",
+                                            help="Report progress on this job (made by the API).")] = None,
     sets: LabelSets = None,
     no_sets: NoLabelSets = False,
 ) -> None:
