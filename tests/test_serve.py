@@ -65,3 +65,11 @@ def test_serve_without_a_model(tmp_path):
 def test_the_staff_page_and_its_files_are_served(server):
     assert httpx.get(server + "/ui/static/ui.css").status_code == 200
     assert httpx.get(server + "/ui", follow_redirects=False).headers["location"] == "/ui/login"
+
+
+def test_serve_refuses_a_database_it_cannot_open():
+    env = {**os.environ, "TRIAGE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/triage"}  # nothing listens
+    out = subprocess.run([TRIAGE, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.startswith("Error: TRIAGE_DATABASE_URL: ") and len(out.stderr.strip().splitlines()) == 1

@@ -38,11 +38,14 @@ def serve(
         settings = Settings()
     except ValidationError as e:
         fail("; ".join(setting_errors(e)), code=2)
+    from ..store import Store, StoreError
+
     try:  # fail here, with a clear message, before uvicorn starts its workers
         Triager.load(settings.model_version, models_dir=settings.models_dir)
-        from ..store import Store
-
         Store.open(settings.database_url).close()  # creates or migrates the store once, before the workers
+    except StoreError as e:
+        reason = " ".join(str(e).split())
+        fail(f"TRIAGE_DATABASE_URL: {reason} (expected sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)", code=2)
     except TriageError as e:
         fail(str(e))
     except ValueError as e:  # settings out of bounds
