@@ -22,8 +22,8 @@ import time
 
 from training.data import load_corpus
 from triage import Triager
-from triage.artifacts import active_version, default_models_dir
-from triage.tokenize import JiebaTokenizer
+from triage.model.artifacts import active_version, default_models_dir
+from triage.text.tokenize import JiebaTokenizer
 
 
 def sample_texts(n: int, seed: int = 0) -> list[str]:

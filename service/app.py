@@ -14,8 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from triage import Triager
-from triage.deadlines import Deadlines
-from triage.store import Store
+from triage.rules.deadlines import Deadlines
 
 from .api_docs import install_api_docs
 from .auth import KeyCache
@@ -28,6 +27,7 @@ from .middleware import RequestContext
 from .openapi import install_openapi
 from .routes import health, models, tickets, triage, ui
 from .settings import Settings
+from .store import Store
 
 __all__ = ["create_app", "create_app_from_env"]
 

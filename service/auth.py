@@ -17,10 +17,9 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from triage.store import ROLES, role_allows
-
 from .errors import ApiError
 from .origin import from_this_site
+from .store import ROLES, role_allows
 
 __all__ = ["COOKIE", "Principal", "refuse_cross_site", "require"]
 

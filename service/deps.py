@@ -11,13 +11,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from triage.deadlines import Deadlines
-from triage.store import Store
+from triage.rules.deadlines import Deadlines
 
 from .auth import KeyCache
 from .batching import MicroBatcher
 from .metrics import Metrics
 from .settings import Settings
+from .store import Store
 
 __all__ = ["MetricsDep", "Service", "ServiceDep"]
 

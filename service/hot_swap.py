@@ -15,8 +15,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from triage import Triager
-from triage.artifacts import active_version, default_models_dir
 from triage.errors import TriageError
+from triage.model.artifacts import active_version, default_models_dir
 
 __all__ = ["ModelWatcher"]
 

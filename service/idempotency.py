@@ -1,7 +1,7 @@
 """The Idempotency-Key header of the writes: a retry under the same key is answered as the first time.
 
 The key belongs to the API key that sends it (its name), is kept for TRIAGE_IDEMPOTENCY_HOURS,
-and is recorded with the write in the store (``triage.store.idempotency``). The same key with
+and is recorded with the write in the store (``service.store.idempotency``). The same key with
 a different request is refused with 422 naming the header.
 """
 
@@ -12,11 +12,10 @@ from typing import Annotated, Any
 
 from fastapi import Header
 
-from triage.store import IdempotencyKey, fingerprint
-
 from .auth import Principal
 from .errors import ApiError
 from .settings import Settings
+from .store import IdempotencyKey, fingerprint
 
 __all__ = ["IdempotencyHeader", "idempotency_key", "key_reused"]
 

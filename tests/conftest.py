@@ -89,7 +89,7 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def store(database_url):
-    from triage.store import Store
+    from service.store import Store
 
     s = Store.open(database_url)
     yield s

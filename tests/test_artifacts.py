@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from triage import ModelIntegrityError, ModelNotFoundError, Triager
-from triage.artifacts import MODEL_FILE, activate, active_version, list_versions, read_meta
+from triage.model.artifacts import MODEL_FILE, activate, active_version, list_versions, read_meta
 
 
 @pytest.fixture

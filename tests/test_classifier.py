@@ -3,7 +3,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from triage.classifier import RecallWeightedClassifier
+from triage.model.classifier import RecallWeightedClassifier
 
 
 @parametrize_with_checks([RecallWeightedClassifier(), RecallWeightedClassifier(target_recall=0.8, cv=3)])

@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from triage.cli import app
+from service.cli import app
 
 runner = CliRunner()
 
@@ -168,7 +168,7 @@ def test_train_refuses_a_corpus_with_one_category(tmp_path):
 
 
 def test_keys_are_created_listed_and_revoked(tmp_path):
-    from triage.store import Store
+    from service.store import Store
 
     url = f"sqlite:///{tmp_path / 'triage.db'}"
     created = run("keys", "create", "--role", "staff", "--name", "王芳", "--database-url", url)

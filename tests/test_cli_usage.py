@@ -5,10 +5,10 @@ import re
 import typer
 from typer.testing import CliRunner
 
-from triage.artifacts import active_version
-from triage.cli import app
-from triage.cli.store_commands import Role
-from triage.store import ROLES
+from service.cli import app
+from service.cli.store_commands import Role
+from service.store import ROLES
+from triage.model.artifacts import active_version
 
 runner = CliRunner()
 

@@ -1,6 +1,6 @@
 """Cue hits: the words that matched, distinct and in order, whether or not a cue's regex has groups."""
 
-from triage.cues import CueLexicon
+from triage.rules.cues import CueLexicon
 
 
 def test_hits_are_whole_matches_distinct_in_order(tmp_path):

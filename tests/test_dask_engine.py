@@ -8,10 +8,10 @@ import sys
 import pytest
 
 from tests.test_tagging import write_export
-from triage.artifacts import default_models_dir
+from triage.batch.partitions import tag_directory
+from triage.batch.tagging import TaggingInterrupted
 from triage.errors import MissingDependencyError
-from triage.partitions import tag_directory
-from triage.tagging import TaggingInterrupted
+from triage.model.artifacts import default_models_dir
 
 
 def write_partitions(folder, corpus):
@@ -28,7 +28,7 @@ def write_partitions(folder, corpus):
 def test_a_local_dask_cluster_writes_what_the_local_engine_writes(tmp_path, triager, corpus):
     import distributed
 
-    from triage.dask_engine import tag_directory_on_dask
+    from triage.batch.dask_engine import tag_directory_on_dask
 
     source = write_partitions(tmp_path / "in", corpus)
     local = tag_directory(triager, source, tmp_path / "local", fmt=".csv", text_column="留言详情", jobs=2)
@@ -84,18 +84,18 @@ def test_without_dask_the_error_names_the_install_line(monkeypatch, triager, tmp
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_dask)
-    monkeypatch.delitem(sys.modules, "triage.dask_engine", raising=False)
-    from triage.dask_engine import tag_directory_on_dask
+    monkeypatch.delitem(sys.modules, "triage.batch.dask_engine", raising=False)
+    from triage.batch.dask_engine import tag_directory_on_dask
 
     with pytest.raises(MissingDependencyError, match=r"^the Dask engine needs dask and distributed: "
                                                      r"pip install '\.\[dask\]'$"):
         tag_directory_on_dask(triager, tmp_path, tmp_path / "out", scheduler="tcp://127.0.0.1:8786",
                               models_dir=default_models_dir())
-    monkeypatch.delitem(sys.modules, "triage.dask_engine")
+    monkeypatch.delitem(sys.modules, "triage.batch.dask_engine")
 
 
 def test_importing_triage_does_not_import_dask():
-    code = ("import sys, triage, triage.cli, triage.tagging, triage.partitions; "
+    code = ("import sys, triage, service.cli, triage.batch.tagging, triage.batch.partitions; "
             "print([m for m in ('dask', 'distributed') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

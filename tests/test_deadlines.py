@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from triage.deadlines import Deadlines
 from triage.errors import ConfigError
+from triage.rules.deadlines import Deadlines
 
 TZ = timezone(timedelta(hours=8))
 

@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from service.cli import app
 from service.settings import Settings
-from triage.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

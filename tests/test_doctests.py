@@ -22,7 +22,7 @@ def modules_with_examples() -> list[str]:
 
 
 def test_the_library_has_examples_to_run():
-    assert {"triage", "triage.triager", "triage.vectorize"} <= set(modules_with_examples())
+    assert {"triage", "triage.triager", "triage.model.vectorize"} <= set(modules_with_examples())
 
 
 @pytest.mark.parametrize("name", modules_with_examples())

@@ -11,8 +11,8 @@ import httpx
 from servers import serve
 from sqlalchemy import func, select
 
-from triage.store import Store
-from triage.store.tables import Correction, Ticket
+from service.store import Store
+from service.store.tables import Correction, Ticket
 
 WRITERS = 8
 

@@ -3,8 +3,8 @@
 import numpy as np
 import scipy.sparse as sp
 
-from triage.heads import LinearHeads
-from triage.normalize import normalize
+from triage.model.heads import LinearHeads
+from triage.text.normalize import normalize
 
 
 def test_stacked_heads_equal_scikit_learn(triager, corpus):

@@ -5,9 +5,9 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from triage.encodings import chinese_share, csv_encoding
+from triage.batch.encodings import chinese_share, csv_encoding
+from triage.batch.io import count_records, detect_encoding, open_rows, read_records
 from triage.errors import InputError
-from triage.io import count_records, detect_encoding, open_rows, read_records
 
 
 def write(path, text, encoding="utf-8"):

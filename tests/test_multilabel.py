@@ -3,7 +3,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
-from triage.multilabel import BinaryRelevance
+from triage.model.multilabel import BinaryRelevance
 
 
 def labeled_points():

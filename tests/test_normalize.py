@@ -20,7 +20,7 @@ def test_empty_stays_empty():
 def test_the_nfkc_shortcut_equals_unicodedata():
     import unicodedata
 
-    from triage.normalize import nfkc
+    from triage.text.normalize import nfkc
 
     samples = ["小区停水了，已经三天：没人管！（急）？；", "ＡＢＣ１２３，", "①号楼㎡…", "e\u0301，café", "ﬁ，ｶﾞ",
                "，" * 3, "", "plain ascii", "\u3000全角空格，", "한국어，"]

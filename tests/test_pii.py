@@ -33,7 +33,7 @@ def test_ordinary_text_is_left_alone(text):
 
 
 def test_skipping_patterns_a_text_cannot_match_changes_nothing():
-    from triage.pii import _PATTERNS
+    from triage.text.pii import _PATTERNS
 
     def every_pattern(text):
         for pattern, replacement, _ in _PATTERNS:
@@ -51,7 +51,7 @@ def test_skipping_patterns_a_text_cannot_match_changes_nothing():
 def test_the_standalone_name_pattern_equals_its_lookbehind_first_form():
     import re
 
-    from triage.pii import _PATTERNS, _SURNAMES
+    from triage.text.pii import _PATTERNS, _SURNAMES
 
     plain = re.compile(rf"(?<![\u4e00-\u9fff])[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=[,，。:：；;、\s]|$)")
     fast = _PATTERNS[9][0]

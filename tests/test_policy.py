@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from triage.cues import CueLexicon
 from triage.datafiles import default_data_path
 from triage.errors import LexiconError, PolicyError
-from triage.policy import Policy
+from triage.rules.cues import CueLexicon
+from triage.rules.policy import Policy
 
 
 def edited_policy(tmp_path: Path, old: str, new: str) -> Path:

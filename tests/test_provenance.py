@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.app import create_app
+from service.cli import app as cli
 from triage import Triager
-from triage.artifacts import META_FILE, active_version
-from triage.cli import app as cli
 from triage.datafiles import default_data_path
-from triage.provenance import DATA_FILES, check_data_files, data_file_hashes
+from triage.model.artifacts import META_FILE, active_version
+from triage.model.provenance import DATA_FILES, check_data_files, data_file_hashes
 
 
 def edited_policy(tmp_path):

@@ -115,7 +115,7 @@ def test_training_records_each_set_and_scores_its_held_out_split(tmp_path, corpu
 def test_the_train_command_names_a_missing_texts_file(tmp_path, small_corpus_dir):
     from typer.testing import CliRunner
 
-    from triage.cli import app
+    from service.cli import app
 
     manifest = write_set(tmp_path, [label("r-2")])
     (tmp_path / "pool.jsonl").unlink()

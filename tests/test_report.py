@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from triage.cli import app
-from triage.errors import InputError
-from triage.report import (
+from service.cli import app
+from triage.batch.report import (
     BAD_ROWS_LISTED,
     bad_reasons,
     crosstab,
@@ -23,7 +22,8 @@ from triage.report import (
     top_cues,
     weekly_summary,
 )
-from triage.tagging import tag_file
+from triage.batch.tagging import tag_file
+from triage.errors import InputError
 
 
 def row(category, urgency, route, review=False, cues=(), when="2026-11-20 08:00"):

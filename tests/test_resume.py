@@ -17,7 +17,7 @@ import time
 import pytest
 
 from tests.test_tagging import interrupt, write_export
-from triage.tagging import tag_file
+from triage.batch.tagging import tag_file
 
 ROWS = 1500
 
@@ -34,7 +34,7 @@ def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path, tri
     source = tmp_path / "export.csv"
     write_export(source, corpus, n=ROWS)
     whole = tag_file(triager, source, tmp_path / f"whole{suffix}", text_column="留言详情")
-    command = [sys.executable, "-m", "triage.cli", "tag", str(source), "-o", str(tmp_path / f"cut{suffix}"),
+    command = [sys.executable, "-m", "service.cli", "tag", str(source), "-o", str(tmp_path / f"cut{suffix}"),
                "--text-column", "留言详情", "-j", "2", "--batch-size", "50", "--checkpoint-every", "0"]
     run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
     checkpoint = tmp_path / "cut.checkpoint.json"
@@ -56,7 +56,7 @@ def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path, tri
 
 
 def tag_command(source, output):
-    return [sys.executable, "-m", "triage.cli", "tag", str(source), "-o", str(output), "--text-column", "留言详情",
+    return [sys.executable, "-m", "service.cli", "tag", str(source), "-o", str(output), "--text-column", "留言详情",
             "-j", "2", "--batch-size", "50", "--checkpoint-every", "0"]
 
 
@@ -77,7 +77,7 @@ def test_ctrl_c_saves_the_checkpoint_and_prints_the_command_that_continues(tmp_p
     assert run.returncode == 130, stderr
     done = rows_done(checkpoint)
     assert 300 <= done < ROWS
-    continue_with = f"python -m triage.cli {shlex.join([*command[3:], '--resume'])}"
+    continue_with = f"python -m service.cli {shlex.join([*command[3:], '--resume'])}"
     assert stderr.splitlines()[-1] == (f"interrupted after {done} rows, written to {tmp_path / 'cut.csv'} with the "
                                        f"checkpoint; continue with: {continue_with}")
     assert "Traceback" not in stderr

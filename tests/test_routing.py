@@ -2,10 +2,10 @@
 
 import pytest
 
-from triage.cues import CueLexicon
-from triage.normalize import normalize
-from triage.policy import Policy
-from triage.routing import Router
+from triage.rules.cues import CueLexicon
+from triage.rules.policy import Policy
+from triage.rules.routing import Router
+from triage.text.normalize import normalize
 
 CUES = CueLexicon.load()
 ROUTER = Router(Policy.load(cues=CUES))

@@ -1,8 +1,8 @@
 """The detector's threshold is chosen for what rules and detector find together."""
 
 from training.safety_threshold import choose_detector_threshold
-from triage.normalize import normalize
-from triage.urgency import SafetyRules
+from triage.rules.urgency import SafetyRules
+from triage.text.normalize import normalize
 
 RULES = SafetyRules.load()
 

@@ -3,8 +3,8 @@
 import pytest
 
 from triage.errors import LexiconError
-from triage.normalize import normalize
-from triage.scope import Scope
+from triage.rules.scope import Scope
+from triage.text.normalize import normalize
 
 SCOPE = Scope.load()
 

@@ -3,8 +3,8 @@
 import pytest
 
 from triage.errors import LexiconError
-from triage.normalize import normalize, trace
-from triage.spelling import Spelling
+from triage.text.normalize import normalize, trace
+from triage.text.spelling import Spelling
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.store import NotFound, Store
+from service.store import NotFound, Store
 
 
 def result(category="water", confidence=0.9, runner_up=0.05, urgency="high", route="water_utility"):
@@ -127,7 +127,7 @@ def test_reopening_an_existing_database_keeps_its_data(database_url):
 
 
 def test_upgrading_fills_in_the_review_order_of_stored_predictions(tmp_path):
-    from triage.store import make_engine, migrate
+    from service.store import make_engine, migrate
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
@@ -148,7 +148,7 @@ def test_upgrading_fills_in_the_review_order_of_stored_predictions(tmp_path):
 
 
 def test_a_bad_database_url_is_a_clear_error():
-    from triage.store import StoreError
+    from service.store import StoreError
 
     with pytest.raises(StoreError, match="unsupported database 'mysql'"):
         Store.open("mysql://u@h/db")
@@ -162,7 +162,7 @@ def test_the_same_id_and_text_again_writes_nothing_and_returns_the_stored_answer
 
 
 def test_the_same_id_with_another_text_is_a_conflict_and_nothing_is_written(store: Store):
-    from triage.store import Conflict
+    from service.store import Conflict
 
     store.save_triaged([{"id": "X", "text": "小区停水了"}], [result()])
     with pytest.raises(Conflict, match="X") as info:
@@ -177,7 +177,7 @@ def test_the_same_id_with_another_text_is_a_conflict_and_nothing_is_written(stor
 def test_concurrent_requests_with_one_ticket_id_store_it_once(store: Store):
     from concurrent.futures import ThreadPoolExecutor
 
-    from triage.store import Conflict
+    from service.store import Conflict
 
     texts = ["同一条来电" if i % 2 else f"第{i}次来电" for i in range(16)]
 
@@ -196,7 +196,7 @@ def test_concurrent_requests_with_one_ticket_id_store_it_once(store: Store):
 
 
 def test_a_repeated_id_in_one_batch(store: Store):
-    from triage.store import Conflict
+    from service.store import Conflict
 
     first, second = store.save_triaged([{"id": "r", "text": "first"}, {"id": "r", "text": "first"}],
                                        [result(confidence=0.9), result(confidence=0.1)])
@@ -212,7 +212,7 @@ def test_text_no_database_accepts_is_stored_with_a_replacement_character(store: 
 
 
 def test_a_correction_based_on_an_old_version_is_refused_with_the_current_labels(store: Store):
-    from triage.store import Stale
+    from service.store import Stale
 
     store.save_triaged([{"id": "v", "text": "路灯不亮"}], [result("lighting", route="streetlight_authority")])
     assert store.ticket("v")["version"] == "0"

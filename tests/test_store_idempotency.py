@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from test_store import result
 
-from triage.store import IdempotencyKey, KeyReused, NotFound, Store, fingerprint, make_engine, migrate
+from service.store import IdempotencyKey, KeyReused, NotFound, Store, fingerprint, make_engine, migrate
 
 
 def key(name="k-1", request="the request", owner="intake-system", **kw) -> IdempotencyKey:

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from triage.chunks import FORMULA_STARTS
+from triage.batch.chunks import FORMULA_STARTS
+from triage.batch.io import read_records
+from triage.batch.report import read_tagged
+from triage.batch.tagging import TaggingInterrupted, tag_file
 from triage.errors import InputError
-from triage.io import read_records
-from triage.report import read_tagged
-from triage.tagging import TaggingInterrupted, tag_file
 
 FORMULA = '=HYPERLINK("http://x.example/","点我")'
 

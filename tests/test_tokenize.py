@@ -3,8 +3,8 @@ import pickle
 import pytest
 
 from triage.errors import LexiconError
-from triage.normalize import normalize
-from triage.tokenize import JiebaTokenizer, read_userdict
+from triage.text.normalize import normalize
+from triage.text.tokenize import JiebaTokenizer, read_userdict
 
 
 def test_domain_words_stay_whole():

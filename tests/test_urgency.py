@@ -1,9 +1,9 @@
 import pytest
 
-from triage.cues import CueLexicon
 from triage.errors import LexiconError
-from triage.normalize import normalize
-from triage.urgency import SafetyRules
+from triage.rules.cues import CueLexicon
+from triage.rules.urgency import SafetyRules
+from triage.text.normalize import normalize
 
 RULES = SafetyRules.load()
 
@@ -91,7 +91,7 @@ def test_the_detector_decides_the_learned_emergency():
 
 def test_the_explanation_quotes_the_callers_words():
     original = "樓道裡有煤汽味"
-    from triage.normalize import trace
+    from triage.text.normalize import trace
 
     traced = trace(original)
     decision = RULES.apply(traced.text, "normal", ["other"], quote=traced.quote)

@@ -5,8 +5,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from triage.tokenize import JiebaTokenizer
-from triage.vectorize import NgramTfidf
+from triage.model.vectorize import NgramTfidf
+from triage.text.tokenize import JiebaTokenizer
 
 TEXTS = ["小区停水三天了，老人没水喝", "建设路路灯不亮，晚上一片漆黑", "化粪池满了往外冒，臭气熏天",
          "单元门口有煤气味", "人行道上停满了车", "停水停电还停气", "路灯路灯路灯"]

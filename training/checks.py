@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from triage.normalize import to_simplified
-from triage.pii import mask_pii
+from triage.text.normalize import to_simplified
+from triage.text.pii import mask_pii
 
 from .data import REGISTERS, corpus_files, default_dev_path, load_jsonl, validate_row
 

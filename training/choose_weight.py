@@ -15,8 +15,8 @@ import hashlib
 import sys
 from typing import Any
 
-from triage.model import TriageModel
-from triage.normalize import normalize
+from triage.model.estimator import TriageModel
+from triage.text.normalize import normalize
 from triage.triager import Triager
 
 from .data import load_corpus

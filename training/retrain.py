@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage.artifacts import activate, active_version, default_models_dir
-from triage.store import Store
+from service.store import Store
+from triage.model.artifacts import activate, active_version, default_models_dir
 from triage.triager import Triager
 
 from .checks import near_duplicate_pairs

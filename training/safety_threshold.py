@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from triage.urgency import SafetyRules
+from triage.rules.urgency import SafetyRules
 
 __all__ = ["choose_detector_threshold"]
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage.artifacts import activate, default_models_dir, save_model
 from triage.errors import CorpusError
-from triage.model import TriageModel
-from triage.normalize import normalize
-from triage.provenance import data_file_hashes
+from triage.model.artifacts import activate, default_models_dir, save_model
+from triage.model.estimator import TriageModel
+from triage.model.provenance import data_file_hashes
+from triage.text.normalize import normalize
 from triage.triager import Triager
 
 from .card import model_card

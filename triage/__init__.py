@@ -20,8 +20,8 @@ from .errors import (
     TriageError,
 )
 from .labels import CATEGORIES, ROUTE_NAMES, ROUTES, URGENCIES
-from .normalize import normalize
-from .pii import mask_pii
+from .text.normalize import normalize
+from .text.pii import mask_pii
 from .triager import Triager, TriageResult
 
 __version__ = "0.1.0"

@@ -16,16 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from .artifacts import active_version, default_models_dir, load_model
-from .cues import CueLexicon
 from .errors import InputError, ModelError
 from .labels import MANAGER, MANAGER_ROUTES
-from .model import Predictions, TriageModel
-from .normalize import Traced, normalize, trace
-from .policy import Policy
-from .provenance import DataFileCheck, check_data_files, default_data_files
-from .routing import Router
-from .urgency import SafetyRules
+from .model.artifacts import active_version, default_models_dir, load_model
+from .model.estimator import Predictions, TriageModel
+from .model.provenance import DataFileCheck, check_data_files, default_data_files
+from .rules.cues import CueLexicon
+from .rules.policy import Policy
+from .rules.routing import Router
+from .rules.urgency import SafetyRules
+from .text.normalize import Traced, normalize, trace
 
 __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
@@ -55,7 +55,7 @@ class TriageResult:
 
 
 class Triager:
-    """Composes a fitted :class:`~triage.model.TriageModel` with the cues, safety rules and policy."""
+    """Composes a fitted :class:`~triage.model.estimator.TriageModel` with the cues, safety rules and policy."""
 
     def __init__(self, model: TriageModel, *, version: str, meta: dict[str, Any] | None = None,
                  cues: CueLexicon | None = None, policy: Policy | None = None,

@@ -12,9 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from fastapi import Path as FastApiPath
 
-from triage.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
 from triage.errors import TriageError
-from triage.store import KeyReused, NotFound
+from triage.model.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
 
 from ..auth import AdminUser, StaffUser
 from ..deps import Service, ServiceDep
@@ -22,6 +21,7 @@ from ..errors import ApiError
 from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
 from ..openapi import errors
 from ..staff_schemas import JobPublic, ModelPublic
+from ..store import KeyReused, NotFound
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 log = logging.getLogger("triage.service")
@@ -45,7 +45,7 @@ def models(service: ServiceDep, _who: StaffUser) -> list[dict[str, Any]]:
                                    "model.joblib is not the one it was trained as (checked before unpickling)."))
 def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[str, Any]:
     """Make a version the active one (also to roll back); every worker serves it within seconds."""
-    from triage.artifacts import activate
+    from triage.model.artifacts import activate
 
     folder = service.settings.models_dir or default_models_dir()
     if version not in list_versions(folder):
@@ -81,7 +81,7 @@ def retrain(service: ServiceDep, who: AdminUser, idempotency: IdempotencyHeader 
         raise key_reused() from None
     if not new:
         return service.store.job(job_id)
-    command = [sys.executable, "-m", "triage.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
+    command = [sys.executable, "-m", "service.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
     if settings.corpus_dir:
         command += ["--corpus", str(settings.corpus_dir)]
     if settings.label_sets is not None:

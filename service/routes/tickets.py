@@ -13,7 +13,6 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from triage import mask_pii
-from triage.store import KeyReused, NotFound, Stale
 
 from ..auth import StaffUser
 from ..deps import ServiceDep
@@ -21,6 +20,7 @@ from ..errors import ApiError
 from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
 from ..openapi import errors
 from ..staff_schemas import CorrectionCreate, CorrectionPublic, QueueItemPublic, StalePublic, TicketPublic
+from ..store import KeyReused, NotFound, Stale
 
 router = APIRouter(prefix="/v1", tags=["review"])
 

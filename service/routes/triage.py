@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from triage import ROUTE_NAMES, TriageResult, mask_pii, normalize
-from triage.store import Conflict, IdempotencyKey, KeyReused
 
 from ..auth import IntakeUser
 from ..deps import Service, ServiceDep
@@ -21,6 +20,7 @@ from ..errors import ApiError, error_detail, invalid_fields
 from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
 from ..openapi import errors
 from ..schemas import BatchItem, TriageBatchCreate, TriageBatchPublic, TriageCreate, TriagePublic
+from ..store import Conflict, IdempotencyKey, KeyReused
 
 router = APIRouter(prefix="/v1", tags=["triage"])
 
@@ -59,7 +59,7 @@ async def _store(service: Service, items: list[tuple[str | None, str, str | None
 
     Per item: the ticket id, the answer to send and the moment its deadline counts from. A
     ticket id sent before with the same text gets its stored answer back; with another text,
-    :class:`~triage.store.Conflict` and nothing is stored. A request sent before under its
+    :class:`~service.store.Conflict` and nothing is stored. A request sent before under its
     Idempotency-Key gets the tickets stored then.
     """
     tickets = [{"id": caller_id or uuid.uuid4().hex, "text": text, "channel": channel}

@@ -12,13 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from triage.store import NotFound, role_allows
-
 from ..auth import COOKIE, Principal, principal
 from ..deps import ServiceDep
 from ..errors import ApiError
 from ..origin import from_this_site, sent_over_https
 from ..pages import LABEL_NAMES, ROLE_NAMES, bar_chart, figure_rows, make_templates
+from ..store import NotFound, role_allows
 from .models import model_versions
 
 router = APIRouter(prefix="/ui", include_in_schema=False)

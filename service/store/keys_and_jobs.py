@@ -1,0 +1,93 @@
+"""API keys and retraining jobs in the store: the part of :class:`~service.store.Store` that is not tickets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import sessionmaker
+
+from .database import NotFound
+from .idempotency import IdempotencyKey, claim, remember
+from .keys import ROLES, generate_key, hash_key
+from .tables import ApiKey, RetrainJob, utc_text, utcnow
+
+__all__ = ["KeysAndJobs"]
+
+
+class KeysAndJobs:
+    """Keys (only their hashes are kept) and retraining jobs; ``_session`` is the store's session factory."""
+
+    engine: Engine
+    _session: sessionmaker
+
+    # API keys
+
+    def create_key(self, name: str, role: str) -> str:
+        """A new key for ``role``; the key is returned once and only its hash is kept."""
+        if role not in ROLES:
+            raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        key = generate_key()
+        with self._session.begin() as s:
+            s.add(ApiKey(name=name, role=role, prefix=key[:8], key_hash=hash_key(key)))
+        return key
+
+    def key_role(self, key: str) -> tuple[str, str] | None:
+        """(name, role) of a live key, or None for an unknown or revoked one."""
+        with self._session() as s:
+            row = s.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))).first()
+            return (row.name, row.role) if row else None
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        with self._session() as s:
+            return [{"id": k.id, "name": k.name, "role": k.role, "prefix": k.prefix,
+                     "created_at": utc_text(k.created_at), "revoked_at": utc_text(k.revoked_at)}
+                    for k in s.scalars(select(ApiKey).order_by(ApiKey.id))]
+
+    def revoke_key(self, key_id: int) -> None:
+        with self._session.begin() as s:
+            row = s.get(ApiKey, key_id)
+            if row is None:
+                raise NotFound(f"no API key {key_id}")
+            row.revoked_at = row.revoked_at or utcnow()
+
+    # retraining jobs
+
+    def create_job(self, requested_by: str, active_version: str | None) -> int:
+        return self.open_job(requested_by, active_version)[0]
+
+    def open_job(self, requested_by: str, active_version: str | None,
+                 idempotency: IdempotencyKey | None = None) -> tuple[int, bool]:
+        """A new queued job, or the one made before under ``idempotency``: (its id, whether it is new)."""
+        with self._session.begin() as s:
+            done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
+            if done is not None:
+                return done["job"], False
+            job = RetrainJob(requested_by=requested_by, status="queued", progress="queued",
+                             active_version=active_version)
+            s.add(job)
+            s.flush()
+            if idempotency:
+                remember(s, idempotency, {"job": job.id})
+            return job.id, True
+
+    def update_job(self, job_id: int, **fields: Any) -> None:
+        """Set job fields (status, progress, candidate_version, report); a final status stamps the time."""
+        with self._session.begin() as s:
+            job = s.get(RetrainJob, job_id)
+            if job is None:
+                raise NotFound(f"no retraining job {job_id}")
+            for name, value in fields.items():
+                setattr(job, name, value)
+            if fields.get("status") in ("promoted", "rejected", "failed"):
+                job.finished_at = utcnow()
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        with self._session() as s:
+            job = s.get(RetrainJob, job_id)
+            if job is None:
+                raise NotFound(f"no retraining job {job_id}")
+            return {"id": job.id, "status": job.status, "progress": job.progress, "requested_by": job.requested_by,
+                    "active_version": job.active_version, "candidate_version": job.candidate_version,
+                    "report": job.report, "created_at": utc_text(job.created_at),
+                    "finished_at": utc_text(job.finished_at)}

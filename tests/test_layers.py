@@ -1,0 +1,57 @@
+"""The layers run one way: the library imports neither training nor the service, training never the service."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(folder: str) -> dict[str, set[str]]:
+    """Every module each file under ``folder`` imports, relative imports resolved to full names."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / folder).rglob("*.py"):
+        package = list(path.relative_to(ROOT).with_suffix("").parts)[:-1]
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = package[:len(package) - node.level + 1] if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                names |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def importers_of(folder: str, *packages: str) -> dict[str, set[str]]:
+    out = {}
+    for module, names in imported_modules(folder).items():
+        hits = {n for n in names if n.split(".")[0] in packages or any(n.startswith(p + ".") or n == p
+                                                                        for p in packages)}
+        if hits:
+            out[module] = hits
+    return out
+
+
+def test_the_library_imports_neither_training_nor_the_service():
+    assert importers_of("triage", "training", "service") == {}
+
+
+def test_training_builds_models_without_the_service_or_its_database():
+    assert importers_of("training", "service", "sqlalchemy", "psycopg", "alembic") == {}
+
+
+def test_nothing_imports_the_command_line():
+    for folder in ("triage", "training", "service", "benchmarks"):
+        found = {m: hits for m, hits in importers_of(folder, "service.cli").items() if not m.startswith("service/cli/")}
+        assert found == {}, folder
+
+
+def test_importing_triage_loads_no_framework_driver_cli_or_plotting():
+    code = ("import sys, triage; print(sorted(m for m in sys.modules if m.split('.')[0] in {'fastapi', 'starlette', "
+            "'uvicorn', 'sqlalchemy', 'psycopg', 'sqlite3', 'typer', 'click', 'matplotlib', 'dask', 'training', "
+            "'service'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
