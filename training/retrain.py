@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from service.store import Store
 from triage.model.artifacts import activate, active_version, default_models_dir
 from triage.triager import Triager
 
@@ -63,23 +62,30 @@ def _params(meta: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in meta.get("params", {}).items()}
 
 
-def retrain(store: Store, *, corpus_dir: str | Path | None = None, models_dir: str | Path | None = None,
-            label_sets: list[str | Path] | None = None, job_id: int | None = None,
-            log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Train, gate and maybe promote a candidate; returns the report (also kept on the job, if any)."""
+def retrain(corrections: Iterable[dict[str, Any]], *, corpus_dir: str | Path | None = None,
+            models_dir: str | Path | None = None, label_sets: list[str | Path] | None = None,
+            job_id: int | None = None, log: Callable[[str], None] = print,
+            on_progress: Callable[..., None] | None = None) -> dict[str, Any]:
+    """Train, gate and maybe promote a candidate; returns the report.
+
+    ``corrections`` is a snapshot of the corrected tickets (the store's ``corrected_labels()``:
+    ``id``, ``text``, ``category``, ``urgency``, ``route``, ``categories``): training never opens
+    the database. ``on_progress(message, **fields)`` hears each step (``status``,
+    ``candidate_version`` and, at the end, ``report``), e.g. to keep a job's state.
+    """
     models_dir = Path(models_dir) if models_dir else default_models_dir()
 
     def progress(message: str, **fields: Any) -> None:
         log(message)
-        if job_id is not None:
-            store.update_job(job_id, progress=message, **fields)
+        if on_progress is not None:
+            on_progress(message, **fields)
 
     progress("loading the active model, the corpus, the real labels and the corrections", status="running")
     was_active = active_version(models_dir)
     active = Triager.load(was_active, models_dir=models_dir)
     corpus = load_corpus(corpus_dir)
     real, records = load_real(label_sets)
-    train_rows, heldout, counts = split_corrections(corpus, list(store.corrected_labels()))
+    train_rows, heldout, counts = split_corrections(corpus, list(corrections))
     train_rows += [r for r in real if r["split"] == "train"]
     evaluations = {"heldout": heldout, "real_heldout": [r for r in real if r["split"] == "heldout"]}
     evaluations = {name: rows for name, rows in evaluations.items() if rows}

@@ -114,21 +114,20 @@ def retrain(
 
     Example: triage retrain
     """
-    from training.retrain import retrain as run_retrain
+    from triage.model.artifacts import active_version, default_models_dir
+
+    from ..retrain_job import run_job
 
     manifests = label_sets(sets, no_sets)
     store = _store(database_url)
     if job is None:
-        from triage.model.artifacts import active_version
-
         try:
             job = store.create_job("cli", active_version(models))
         except TriageError as e:
             fail(str(e))
     try:
-        report = run_retrain(store, corpus_dir=corpus, models_dir=models, label_sets=manifests, job_id=job,
-                             log=lambda m: typer.echo(m, err=True))
-    except Exception as e:  # the job must say it failed, whatever happened
-        store.update_job(job, status="failed", progress=f"failed: {type(e).__name__}: {e}")
+        report = run_job(store, job, models_dir=models or default_models_dir(), corpus_dir=corpus,
+                         label_sets=manifests, log=lambda m: typer.echo(m, err=True))
+    except Exception as e:  # run_job recorded it on the job
         fail(f"retraining failed: {e}")
     typer.echo(json.dumps(report, ensure_ascii=False, indent=1))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 import threading
+from multiprocessing.process import BaseProcess
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -20,6 +18,7 @@ from ..deps import Service, ServiceDep
 from ..errors import ApiError
 from ..idempotency import IdempotencyHeader, idempotency_key, key_reused
 from ..openapi import errors
+from ..retrain_job import start_job
 from ..staff_schemas import JobPublic, ModelPublic
 from ..store import KeyReused, NotFound
 
@@ -81,27 +80,19 @@ def retrain(service: ServiceDep, who: AdminUser, idempotency: IdempotencyHeader 
         raise key_reused() from None
     if not new:
         return service.store.job(job_id)
-    command = [sys.executable, "-m", "service.cli", "retrain", "--job", str(job_id), "--models", str(folder)]
-    if settings.corpus_dir:
-        command += ["--corpus", str(settings.corpus_dir)]
-    if settings.label_sets is not None:
-        command += [arg for path in settings.label_sets for arg in ("--sets", str(path))] or ["--no-sets"]
-    logs = folder / ".retrain-logs"
-    logs.mkdir(exist_ok=True)
-    with open(logs / f"job-{job_id}.log", "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env={**os.environ, "TRIAGE_DATABASE_URL": settings.database_url},
-                                   start_new_session=True)
+    process = start_job(settings.database_url, job_id, models_dir=folder, corpus_dir=settings.corpus_dir,
+                        label_sets=settings.label_sets)
     threading.Thread(target=_reap, args=(process, job_id, service), daemon=True).start()
     return service.store.job(job_id)
 
 
-def _reap(process: subprocess.Popen, job_id: int, service: Service) -> None:
+def _reap(process: BaseProcess, job_id: int, service: Service) -> None:
     """Wait for the retraining process; if it died without finishing its job, mark the job failed."""
-    code = process.wait()
+    process.join()
     try:
         if service.store.job(job_id)["status"] in ("queued", "running"):
-            service.store.update_job(job_id, status="failed", progress=f"the retraining process exited with {code}")
+            service.store.update_job(job_id, status="failed",
+                                     progress=f"the retraining process exited with {process.exitcode}")
     except Exception:
         log.exception("could not record the end of retraining job %s", job_id)
 
