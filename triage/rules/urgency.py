@@ -66,14 +66,24 @@ class SafetyRule:
         if self.categories and not self.categories.intersection(categories):
             return None
         muted = None
+        # what a sentence holds, found once per sentence: a long text repeating a danger word
+        # would otherwise search its whole sentence again for every repeat
+        in_sentence: dict[tuple[int, int], list[re.Match[str] | None] | None] = {}
+        elsewhere: list[bool] = []
         for danger in self.groups[0].finditer(text):  # most texts miss the first group: one scan
-            start, end = sentence_bounds(text, danger.start(), danger.end())
-            if self.unless is not None and self.unless.search(text, start, end):
+            bounds = sentence_bounds(text, danger.start(), danger.end())
+            if bounds not in in_sentence:
+                start, end = bounds
+                blocked = self.unless is not None and self.unless.search(text, start, end)
+                in_sentence[bounds] = None if blocked else [g.search(text, start, end) for g in self.groups[1:]]
+            others = in_sentence[bounds]
+            if others is None:
                 continue
-            others = [g.search(text, start, end) for g in self.groups[1:]]
             if not all(others):
+                if not elsewhere:
+                    elsewhere.append(all(g.search(text) for g in self.groups[1:]))
                 # the danger out of scope, the rule's other words elsewhere: enough to veto, not to fire
-                if muted is None and all(g.search(text) for g in self.groups[1:]):
+                if muted is None and elsewhere[0]:
                     judged = scope.judge(text, danger.start(), danger.end())
                     if judged != NOW:
                         muted = RuleHit(self, ((danger.start(), danger.end()),), judged)
