@@ -75,7 +75,7 @@ def postgres_url():
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database_url(request, tmp_path) -> str:
     """A migrated-from-empty database URL: each test runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":

@@ -74,6 +74,7 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
+@pytest.mark.slow  # drives Chromium
 @pytest.mark.parametrize(("path", "shown"), [("/docs", "#operations-triage-triage_one_v1_triage_post"),
                                              ("/redoc", "text=Triage one complaint")])
 def test_the_page_renders_in_a_browser_that_cannot_leave_the_host(app, browser, path, shown):

@@ -15,11 +15,13 @@ def report():
     return check_corpus()
 
 
+@pytest.mark.slow  # checks the whole corpus
 def test_the_corpus_passes_every_check(report):
     assert report.problems == []
     assert report.counts["texts"] >= 3000
 
 
+@pytest.mark.slow  # checks the whole corpus
 def test_the_datasheet_counts_match_the_corpus(report):
     counts = report.counts
     table = re.findall(r"^\| (category|urgency|route|register|split) \| (\w+) \| (\d+) \|$",

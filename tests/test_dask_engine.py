@@ -25,6 +25,7 @@ def write_partitions(folder, corpus):
     return folder
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_a_local_dask_cluster_writes_what_the_local_engine_writes(tmp_path, triager, corpus):
     import distributed
 

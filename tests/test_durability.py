@@ -8,6 +8,7 @@ import threading
 import time
 
 import httpx
+import pytest
 from servers import serve
 from sqlalchemy import func, select
 
@@ -15,6 +16,8 @@ from service.store import Store
 from service.store.tables import Correction, Ticket
 
 WRITERS = 8
+
+pytestmark = pytest.mark.slow  # end to end: real processes, servers or browsers
 
 
 def test_acknowledged_writes_survive_concurrency_and_kill_9(database_url, small_models_dir, tmp_path):

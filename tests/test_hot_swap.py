@@ -8,7 +8,10 @@ import threading
 import time
 
 import httpx
+import pytest
 from servers import TRIAGE, serve
+
+pytestmark = pytest.mark.slow  # end to end: real processes, servers or browsers
 
 
 def versions_by_worker(url: str, tries: int = 60) -> dict[int, str]:

@@ -94,6 +94,7 @@ def test_reposts_of_one_incident_share_a_group_and_a_split():
     assert straddling_groups(rows) == [["r-0", "r-1"]]
 
 
+@pytest.mark.slow  # trains a model
 def test_training_records_each_set_and_scores_its_held_out_split(tmp_path, corpus, small_corpus_dir):
     from training.train import train
 

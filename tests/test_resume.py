@@ -29,6 +29,7 @@ def rows_done(checkpoint):
         return -1
 
 
+@pytest.mark.slow  # kills and resumes real processes
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
 def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path, triager, corpus, suffix):
     source = tmp_path / "export.csv"
@@ -60,6 +61,7 @@ def tag_command(source, output):
             "-j", "2", "--batch-size", "50", "--checkpoint-every", "0"]
 
 
+@pytest.mark.slow  # kills and resumes real processes
 def test_ctrl_c_saves_the_checkpoint_and_prints_the_command_that_continues(tmp_path, triager, corpus):
     source = tmp_path / "export.csv"
     write_export(source, corpus, n=ROWS)
@@ -110,6 +112,7 @@ def run_in_a_terminal(command):
     return seen.decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
+@pytest.mark.slow  # kills and resumes real processes
 def test_a_resumed_run_shows_rows_done_of_all_rows_from_the_checkpoint_on(tmp_path, triager, corpus):
     source = tmp_path / "export.csv"
     write_export(source, corpus, n=ROWS)

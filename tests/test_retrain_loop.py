@@ -11,6 +11,7 @@ import itertools
 import shutil
 import time
 
+import pytest
 from conftest import service_settings
 from fastapi.testclient import TestClient
 
@@ -21,6 +22,8 @@ PROBLEMS = ["坏了好几天了，充不上电", "扫码付款后不通电", "�
             "刷卡没反应"]
 SEEN = ["小区里的电动车充电桩", "楼下的充电桩", "单元门口的电动车充电桩", "车棚里的充电桩", "我们院里新装的充电桩"]
 UNSEEN = ["地下室的电瓶车充电桩", "小区东门那排充电桩"]
+
+pytestmark = pytest.mark.slow  # end to end: real processes, servers or browsers
 
 
 def texts(subjects: list[str]) -> list[str]:

@@ -7,6 +7,8 @@ import httpx
 import pytest
 from servers import TRIAGE, free_port, serve
 
+pytestmark = pytest.mark.slow  # end to end: real processes, servers or browsers
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

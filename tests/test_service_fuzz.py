@@ -5,6 +5,7 @@ strings) is driven by Hypothesis; every response must be a documented, non-5xx s
 a body that matches the schema.
 """
 
+import pytest
 import schemathesis
 from conftest import service_settings
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,8 @@ from schemathesis.generation import GenerationMode
 from service.app import create_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+pytestmark = pytest.mark.slow  # end to end: real processes, servers or browsers
 
 
 def test_no_generated_request_gets_a_server_error(triager, tmp_path):

@@ -25,6 +25,7 @@ def test_tokenizer_pickles_without_its_dictionary():
     assert pickle.loads(blob)("路灯不亮") == tokenizer("路灯不亮")
 
 
+@pytest.mark.slow  # tokenises the whole corpus twice
 def test_rjieba_gives_jieba_tokens_on_the_whole_corpus(corpus):
     fast, reference = JiebaTokenizer("rjieba"), JiebaTokenizer("jieba")
     texts = [normalize(r["text"]) for r in corpus]

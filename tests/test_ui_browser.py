@@ -23,6 +23,8 @@ TICKETS = {"B-1": "三号楼楼道里的水管爆了，水流得满地都是，�
            "B-2": "小区地库车位被物业卖给外人，业主没地方停车。",
            "B-3": "<b>文化路</b>和农业路交叉口往北一段路灯全不亮，晚上很黑。"}
 
+pytestmark = pytest.mark.slow  # end to end: real processes, servers or browsers
+
 
 @pytest.fixture
 def server(triager, tmp_path, small_models_dir) -> Iterator[tuple[str, object]]:
