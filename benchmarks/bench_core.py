@@ -19,10 +19,12 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from service.settings import Settings
 from training.data import load_corpus
 from triage import Triager
-from triage.model.artifacts import active_version, default_models_dir
+from triage.model.artifacts import active_version
 from triage.text.tokenize import JiebaTokenizer
 
 
@@ -48,9 +50,9 @@ def median_rate(fn, n: int, repeats: int) -> float:
     return statistics.median(rates)
 
 
-def load_and_first_answer() -> float:
+def load_and_first_answer(models: Path) -> float:
     code = ("import time; t=time.perf_counter(); from triage import Triager; "
-            "Triager.load().triage('小区停水两天了'); print(time.perf_counter()-t)")
+            f"Triager.load(models_dir={str(models)!r}).triage('小区停水两天了'); print(time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -62,7 +64,8 @@ def main() -> None:
     args = parser.parse_args()
 
     texts = sample_texts(args.texts)
-    triager = Triager.load()
+    models = Settings().models_dir  # TRIAGE_MODELS_DIR, else the shipped models
+    triager = Triager.load(models_dir=models)
     triager.triage_many(texts[:100])  # warm caches
     jieba = JiebaTokenizer("jieba")
     jieba("预热")
@@ -85,8 +88,8 @@ def main() -> None:
         triager.triage(text)
         longest.append((time.perf_counter() - start) * 1000)
 
-    loads = sorted(load_and_first_answer() for _ in range(args.repeats))
-    folder = default_models_dir() / active_version()
+    loads = sorted(load_and_first_answer(models) for _ in range(args.repeats))
+    folder = models / active_version(models)
     size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
 
     figures = {

@@ -35,6 +35,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import median_rate, sample_texts
 
+from service.settings import Settings
+
 LUA = """
 local bodies = {%s}
 local i = 0
@@ -137,7 +139,7 @@ def main() -> None:
 
     from triage import Triager
 
-    triager = Triager.load()
+    triager = Triager.load(models_dir=Settings().models_dir)
     in_process = median_rate(lambda: triager.triage_many(texts), len(texts), 3)
     batch_texts_per_s = batch["requests_per_s"] * 100
     print(json.dumps({

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from triage import Triager
 from triage.errors import TriageError
-from triage.model.artifacts import active_version, default_models_dir
+from triage.model.artifacts import active_version
 
 __all__ = ["ModelWatcher"]
 
@@ -24,9 +24,9 @@ log = logging.getLogger("triage.service")
 
 
 class ModelWatcher:
-    def __init__(self, app: FastAPI, models_dir: Path | None, interval: float) -> None:
+    def __init__(self, app: FastAPI, models_dir: Path, interval: float) -> None:
         self.app = app
-        self.models_dir = models_dir or default_models_dir()
+        self.models_dir = models_dir
         self.interval = interval
         self._stop = threading.Event()
         self._failed: str | None = None  # a version that did not load: not retried until the pointer changes

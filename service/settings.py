@@ -1,4 +1,8 @@
-"""Service settings: one typed object, read from TRIAGE_* environment variables, passed to create_app."""
+"""Settings: one typed object, read from command-line flags and TRIAGE_* environment variables, passed down.
+
+This is the one module that reads where things are (the models folder, the database) from the
+environment; the library and training take them as arguments.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "setting_errors"]
+__all__ = ["SHIPPED_MODELS", "Settings", "setting_errors"]
+
+#: The models folder that ships with the code, served when TRIAGE_MODELS_DIR names no other.
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 class Settings(BaseSettings):
@@ -18,7 +25,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRIAGE_", extra="ignore", frozen=True)
 
-    models_dir: Path | None = Field(None, description="Models folder; default: the repository's models/.")
+    models_dir: Path = Field(SHIPPED_MODELS, description="Models folder; default: the shipped models/.")
     model_version: str | None = Field(None, description="Serve this version instead of models/ACTIVE.")
     deadlines_path: Path | None = Field(None, description="Deadline policy; default: triage/data/deadlines.yaml.")
     timezone: str = Field("Asia/Shanghai", description="Time zone of the deadlines returned.")

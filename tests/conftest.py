@@ -23,7 +23,7 @@ def triager():
     """The shipped, active model."""
     from triage import Triager
 
-    return Triager.load()
+    return Triager.load(models_dir=ROOT / "models")
 
 
 #: The slice's files: the first round's one-topic files, so that texts added to the corpus later do

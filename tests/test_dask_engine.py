@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from tests.test_tagging import write_export
 from triage.batch.partitions import tag_directory
 from triage.batch.tagging import TaggingInterrupted
 from triage.errors import MissingDependencyError
-from triage.model.artifacts import default_models_dir
 
 
 def write_partitions(folder, corpus):
@@ -35,7 +35,7 @@ def test_a_local_dask_cluster_writes_what_the_local_engine_writes(tmp_path, tria
     local = tag_directory(triager, source, tmp_path / "local", fmt=".csv", text_column="留言详情", jobs=2)
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         on_dask = tag_directory_on_dask(triager, source, tmp_path / "dask", scheduler=cluster.scheduler_address,
-                                        models_dir=default_models_dir(), fmt=".csv", text_column="留言详情")
+                                        models_dir=ROOT / "models", fmt=".csv", text_column="留言详情")
     assert (on_dask.rows, on_dask.tagged, on_dask.errors) == (local.rows, local.tagged, local.errors)
     assert (local.rows, local.errors) == (1600, 22)
     names = sorted(p.name for p in (tmp_path / "local").iterdir())
@@ -91,7 +91,7 @@ def test_without_dask_the_error_names_the_install_line(monkeypatch, triager, tmp
     with pytest.raises(MissingDependencyError, match=r"^the Dask engine needs dask and distributed: "
                                                      r"pip install '\.\[dask\]'$"):
         tag_directory_on_dask(triager, tmp_path, tmp_path / "out", scheduler="tcp://127.0.0.1:8786",
-                              models_dir=default_models_dir())
+                              models_dir=ROOT / "models")
     monkeypatch.delitem(sys.modules, "triage.batch.dask_engine")
 
 

@@ -1,6 +1,7 @@
 """The layers run one way: the library imports neither training nor the service, training never the service."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,32 @@ def test_importing_triage_loads_no_framework_driver_cli_or_plotting():
             "'service'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_only_the_settings_read_the_environment():
+    readers = []
+    for folder in ("triage", "training", "service"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if re.search(r"\bos\.environ\b|\bgetenv\(", line) and "PROMETHEUS_MULTIPROC_DIR" not in line:
+                    readers.append(str(path.relative_to(ROOT)))
+    assert readers == []  # service/settings.py reads TRIAGE_* through pydantic-settings, the only reader
+
+
+def test_library_and_training_take_the_models_folder_and_database_as_arguments():
+    import inspect
+
+    from service.store import Store
+    from training.retrain import retrain
+    from training.train import train
+    from triage import Triager
+    from triage.model import artifacts
+
+    required = {"Triager.load": inspect.signature(Triager.load).parameters["models_dir"],
+                "train": inspect.signature(train).parameters["models_dir"],
+                "retrain": inspect.signature(retrain).parameters["models_dir"],
+                "Store.open": inspect.signature(Store.open).parameters["url"],
+                **{f"artifacts.{name}": inspect.signature(getattr(artifacts, name)).parameters["models_dir"]
+                   for name in ("active_version", "list_versions", "describe_versions", "activate")}}
+    assert {name: p.default for name, p in required.items() if p.default is not inspect.Parameter.empty} == {}
+    assert not hasattr(artifacts, "default_models_dir")

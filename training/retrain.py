@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage.model.artifacts import activate, active_version, default_models_dir
+from triage.model.artifacts import activate, active_version
 from triage.triager import Triager
 
 from .checks import near_duplicate_pairs
@@ -62,8 +62,8 @@ def _params(meta: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in meta.get("params", {}).items()}
 
 
-def retrain(corrections: Iterable[dict[str, Any]], *, corpus_dir: str | Path | None = None,
-            models_dir: str | Path | None = None, label_sets: list[str | Path] | None = None,
+def retrain(corrections: Iterable[dict[str, Any]], *, models_dir: str | Path, corpus_dir: str | Path | None = None,
+            label_sets: list[str | Path] | None = None,
             job_id: int | None = None, log: Callable[[str], None] = print,
             on_progress: Callable[..., None] | None = None) -> dict[str, Any]:
     """Train, gate and maybe promote a candidate; returns the report.
@@ -73,7 +73,7 @@ def retrain(corrections: Iterable[dict[str, Any]], *, corpus_dir: str | Path | N
     the database. ``on_progress(message, **fields)`` hears each step (``status``,
     ``candidate_version`` and, at the end, ``report``), e.g. to keep a job's state.
     """
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    models_dir = Path(models_dir)
 
     def progress(message: str, **fields: Any) -> None:
         log(message)

@@ -86,9 +86,9 @@ def render(f: SafetyFigures) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", nargs="?", default=str(DEFAULT_SET))
-    parser.add_argument("--models", default=None, help="models folder (default: the shipped one)")
+    parser.add_argument("--models", default="models", help="models folder (default: ./models)")
     args = parser.parse_args(argv)
-    triager = Triager.load(models_dir=args.models) if args.models else Triager.load()
+    triager = Triager.load(models_dir=args.models)
     print(render(measure(triager, load_set(args.set))))
 
 

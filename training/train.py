@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import CorpusError
-from triage.model.artifacts import activate, default_models_dir, save_model
+from triage.model.artifacts import activate, save_model
 from triage.model.estimator import TriageModel
 from triage.model.provenance import data_file_hashes
 from triage.text.normalize import normalize
@@ -45,7 +45,7 @@ def load_real(label_sets: Sequence[str | Path] | None = None) -> tuple[list[dict
     return real, records
 
 
-def train(corpus_dir: str | Path | None = None, models_dir: str | Path | None = None, *,
+def train(corpus_dir: str | Path | None, models_dir: str | Path, *,
           label_sets: Sequence[str | Path] | None = None, dev_path: str | Path | None = None,
           version: str | None = None, make_active: bool = True, extra_rows: list[dict[str, Any]] | None = None,
           params: dict[str, Any] | None = None, log=print) -> tuple[str, dict[str, Any]]:
@@ -81,7 +81,7 @@ def train(corpus_dir: str | Path | None = None, models_dir: str | Path | None = 
 
 
 def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, list[dict[str, Any]]],
-                 models_dir: str | Path | None = None, *, dev_path: str | Path | None = None,
+                 models_dir: str | Path, *, dev_path: str | Path | None = None,
                  version: str | None = None, make_active: bool = True, params: dict[str, Any] | None = None,
                  training: dict[str, Any] | None = None,
                  evidence: Callable[[Triager], dict[str, Any]] | None = None,
@@ -93,7 +93,7 @@ def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, lis
     out-of-fold answers for the real rows (those with a ``label_set``), or all rows when
     there are none (see :mod:`training.review`).
     """
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    models_dir = Path(models_dir)
     started = time.perf_counter()
     model = TriageModel(**(params or {}))
     texts = [normalize(r["text"]) for r in train_rows]

@@ -1,7 +1,7 @@
 """triage: category, urgency and the responsible party for 12345 hotline complaints.
 
 >>> from triage import Triager
->>> Triager.load().triage("小区停水两天了").route
+>>> Triager.load(models_dir="models").triage("小区停水两天了").route
 'water_utility'
 
 Importing this package pulls in no web framework and no database driver.

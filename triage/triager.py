@@ -1,7 +1,7 @@
 """The Triager: normalise, predict, apply safety rules, route, explain.
 
 >>> from triage import Triager
->>> t = Triager.load()
+>>> t = Triager.load(models_dir="models")
 >>> r = t.triage("单元门口有很重的煤气味，赶紧派人来看看")
 >>> (r.category, r.urgency, r.route)
 ('gas', 'emergency', 'gas_utility')
@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import InputError, ModelError
 from .labels import MANAGER, MANAGER_ROUTES
-from .model.artifacts import active_version, default_models_dir, load_model
+from .model.artifacts import active_version, load_model
 from .model.estimator import Predictions, TriageModel
 from .model.provenance import DataFileCheck, check_data_files, default_data_files
 from .rules.cues import CueLexicon
@@ -81,11 +81,12 @@ class Triager:
         return [c.file for c in self.data_file_checks() if c.status == "changed"]
 
     @classmethod
-    def load(cls, version: str | None = None, *, models_dir: str | Path | None = None,
+    def load(cls, version: str | None = None, *, models_dir: str | Path,
              cues_path: str | Path | None = None, policy_path: str | Path | None = None,
              rules_path: str | Path | None = None) -> Triager:
-        """Load the active model version (or ``version``) and the data files, validating all of them."""
-        models_dir = Path(models_dir) if models_dir else default_models_dir()
+        """Load the active model version of ``models_dir`` (or ``version``) and the data files, validating
+        all of them."""
+        models_dir = Path(models_dir)
         version = version or active_version(models_dir)
         model, meta = load_model(models_dir / version)
         if not isinstance(model, TriageModel):

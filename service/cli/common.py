@@ -1,11 +1,14 @@
-"""What every command shares: the Typer apps, the error exit and the models-folder option."""
+"""What every command shares: the Typer apps, the settings, the error exit and the models-folder option."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 HELP = {"help_option_names": ["-h", "--help"]}  # every command's context inherits it from the root's
 
@@ -18,7 +21,7 @@ app.add_typer(models_app, name="models")
 
 ModelsDir = Annotated[
     Path | None, typer.Option("--models", metavar="DIR",
-                              help="Models folder (default: $TRIAGE_MODELS_DIR or ./models).")]
+                              help="Models folder (default: TRIAGE_MODELS_DIR, else the shipped models/).")]
 
 LabelSets = Annotated[list[Path] | None, typer.Option(
     "--sets", metavar="FILE", help="Manifest of labeled real messages (repeatable; default: training/real/sets.json).")]
@@ -30,13 +33,13 @@ def version_line() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     from triage.errors import TriageError
-    from triage.model.artifacts import active_version, default_models_dir
+    from triage.model.artifacts import active_version
 
     try:
         program = version("triage")
     except PackageNotFoundError:  # run from a checkout that was never installed
         program = "unknown"
-    models = default_models_dir()
+    models = settings().models_dir
     try:
         model = f"model {active_version(models)} ({models})"
     except TriageError:
@@ -53,7 +56,7 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True,
-        help="Print the version and the active model ($TRIAGE_MODELS_DIR or ./models), then exit.")] = False) -> None:
+        help="Print the version and the active model (of TRIAGE_MODELS_DIR), then exit.")] = False) -> None:
     """Triage 12345 hotline complaints: category, urgency, responsible party.
 
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
@@ -73,8 +76,26 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def settings(**flags: Any) -> Settings:
+    """The settings: the flags given (None: not given) over TRIAGE_* variables over the defaults, checked
+    once; a bad value exits 2 with one line per setting."""
+    from pydantic import ValidationError
+
+    from ..settings import Settings, setting_errors
+
+    try:
+        return Settings(**{name: value for name, value in flags.items() if value is not None})
+    except ValidationError as e:
+        fail("; ".join(setting_errors(e)), code=2)
+
+
+def models_dir(models: Path | None) -> Path:
+    """The models folder: --models, else TRIAGE_MODELS_DIR, else the shipped one."""
+    return settings(models_dir=models).models_dir
+
+
 def load_triager(models: Path | None, version: str | None = None):
     """The Triager for a version (default: the active one) in a models folder."""
     from triage.triager import Triager
 
-    return Triager.load(version, models_dir=models)
+    return Triager.load(version, models_dir=models_dir(models))

@@ -10,7 +10,7 @@ import typer
 
 from triage.errors import TriageError
 
-from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets, load_triager, models_app
+from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets, load_triager, models_app, models_dir
 
 
 @app.command()
@@ -33,7 +33,7 @@ def train(
     from training.train import train as run_training
 
     try:
-        run_training(corpus, models, label_sets=label_sets(sets, no_sets), dev_path=dev,
+        run_training(corpus, models_dir(models), label_sets=label_sets(sets, no_sets), dev_path=dev,
                      make_active=not no_activate, log=lambda m: typer.echo(m, err=True))
     except (TriageError, ValueError) as e:  # ValueError: the data cannot make a model (too few classes)
         fail(str(e))
@@ -81,7 +81,7 @@ def models_list(models: ModelsDir = None) -> None:
     """
     from triage.model.artifacts import describe_versions
 
-    for v in describe_versions(models):
+    for v in describe_versions(models_dir(models)):
         if v["damaged"]:
             figures = f"damaged: {v['damaged']}"
         else:
@@ -101,9 +101,9 @@ def models_activate(version: Annotated[str, typer.Argument(help="Version folder 
 
     Example: triage models activate 20261121-120000
     """
-    from triage.model.artifacts import activate, default_models_dir, load_model
+    from triage.model.artifacts import activate, load_model
 
-    folder = models or default_models_dir()
+    folder = models_dir(models)
     try:
         load_model(folder / version)
         activate(version, folder)

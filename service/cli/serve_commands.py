@@ -9,6 +9,7 @@ import typer
 from triage.errors import TriageError
 
 from .common import app, fail
+from .common import settings as settings_from_env
 
 
 @app.command()
@@ -28,17 +29,11 @@ def serve(
 
     try:
         import uvicorn
-        from pydantic import ValidationError
-
-        from service.settings import Settings, setting_errors
     except ImportError as e:
         fail(f"the service needs its extra: pip install -e '.[service]' ({e.name} is missing)")
     from triage.triager import Triager
 
-    try:
-        settings = Settings()
-    except ValidationError as e:
-        fail("; ".join(setting_errors(e)), code=2)
+    settings = settings_from_env()
     from ..store import Store, StoreError
 
     try:  # fail here, with a clear message, before uvicorn starts its workers

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ import typer
 
 from triage.errors import TriageError
 
-from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets
+from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets, models_dir, settings
 
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="keys")
@@ -33,15 +32,14 @@ class Role(StrEnum):
 
 def _store(url: str | None):
     try:
-        from ..store import DEFAULT_URL, Store
+        from ..store import Store
     except ImportError as e:
         fail(f"the store needs the service extra: pip install -e '.[service]' ({e.name} is missing)")
     from ..store import StoreError
 
-    where = "--database-url" if url else ("TRIAGE_DATABASE_URL" if os.environ.get("TRIAGE_DATABASE_URL") else "the "
-                                          "default database")
+    where = "--database-url" if url else "TRIAGE_DATABASE_URL"
     try:
-        return Store.open(url or os.environ.get("TRIAGE_DATABASE_URL") or DEFAULT_URL)
+        return Store.open(settings(database_url=url).database_url)
     except StoreError as e:
         reason = " ".join(str(e).split())  # one line, whatever the driver printed
         fail(f"{where}: {reason} (expected sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)", code=2)
@@ -114,11 +112,12 @@ def retrain(
 
     Example: triage retrain
     """
-    from triage.model.artifacts import active_version, default_models_dir
+    from triage.model.artifacts import active_version
 
     from ..retrain_job import run_job
 
     manifests = label_sets(sets, no_sets)
+    models = models_dir(models)
     store = _store(database_url)
     if job is None:
         try:
@@ -126,7 +125,7 @@ def retrain(
         except TriageError as e:
             fail(str(e))
     try:
-        report = run_job(store, job, models_dir=models or default_models_dir(), corpus_dir=corpus,
+        report = run_job(store, job, models_dir=models, corpus_dir=corpus,
                          label_sets=manifests, log=lambda m: typer.echo(m, err=True))
     except Exception as e:  # run_job recorded it on the job
         fail(f"retraining failed: {e}")

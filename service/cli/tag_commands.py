@@ -14,7 +14,7 @@ import typer
 
 from triage.errors import TriageError
 
-from .common import ModelsDir, app, fail, load_triager
+from .common import ModelsDir, app, fail, load_triager, models_dir
 
 if TYPE_CHECKING:
     from triage.batch.tagging import TagSummary
@@ -143,7 +143,6 @@ def tag(
 
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
     """
-    from triage.model.artifacts import default_models_dir
 
     options = {"text_column": text_column, "id_column": id_column, "encoding": encoding, "batch_size": batch_size,
                "bom": bom, "neutralise": neutralise}
@@ -162,7 +161,7 @@ def tag(
                 from triage.batch.dask_engine import tag_directory_on_dask
 
                 summary = tag_directory_on_dask(triager, source, output, scheduler=scheduler, resume=resume,
-                                                models_dir=models or default_models_dir(), fmt=fmt, **options)
+                                                models_dir=models_dir(models), fmt=fmt, **options)
             elif source.is_dir():
                 from triage.batch.partitions import tag_directory
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi import Path as FastApiPath
 
 from triage.errors import TriageError
-from triage.model.artifacts import active_version, default_models_dir, describe_versions, list_versions, load_model
+from triage.model.artifacts import active_version, describe_versions, list_versions, load_model
 
 from ..auth import AdminUser, StaffUser
 from ..deps import Service, ServiceDep
@@ -29,7 +29,7 @@ log = logging.getLogger("triage.service")
 
 def model_versions(service: Service) -> list[dict[str, Any]]:
     """Every model version, newest first, with its figures; the active one marked (the staff page shows these too)."""
-    return describe_versions(service.settings.models_dir or default_models_dir())[::-1]
+    return describe_versions(service.settings.models_dir)[::-1]
 
 
 @router.get("", response_model=list[ModelPublic], responses=errors(401, 403, 503))
@@ -46,7 +46,7 @@ def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[
     """Make a version the active one (also to roll back); every worker serves it within seconds."""
     from triage.model.artifacts import activate
 
-    folder = service.settings.models_dir or default_models_dir()
+    folder = service.settings.models_dir
     if version not in list_versions(folder):
         raise ApiError(404, f"No model version {version!r}.", f"模型版本 {version!r} 不存在。")
     try:
@@ -68,7 +68,7 @@ def retrain(service: ServiceDep, who: AdminUser, idempotency: IdempotencyHeader 
     first request started, as it is now.
     """
     settings = service.settings
-    folder = settings.models_dir or default_models_dir()
+    folder = settings.models_dir
     try:
         current = active_version(folder)
     except TriageError:

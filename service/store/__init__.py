@@ -4,10 +4,10 @@ Imported only by what needs a database (the service, ``triage keys``, retraining
 ``import triage`` does not pull it in.
 """
 
-from .database import DEFAULT_URL, StoreError, make_engine, migrate
+from .database import StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, KeyReused, fingerprint
 from .keys import ROLES, role_allows
 from .store import Conflict, NotFound, Stale, Store
 
-__all__ = ["DEFAULT_URL", "ROLES", "Conflict", "IdempotencyKey", "KeyReused", "NotFound", "Stale", "Store",
+__all__ = ["ROLES", "Conflict", "IdempotencyKey", "KeyReused", "NotFound", "Stale", "Store",
            "StoreError", "fingerprint", "make_engine", "migrate", "role_allows"]

@@ -14,9 +14,8 @@ from sqlalchemy.engine import make_url
 
 from triage.errors import TriageError
 
-__all__ = ["DEFAULT_URL", "NotFound", "StoreError", "make_engine", "migrate"]
+__all__ = ["NotFound", "StoreError", "make_engine", "migrate"]
 
-DEFAULT_URL = "sqlite:///triage.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -28,7 +27,7 @@ class NotFound(StoreError):
     """No such ticket, key or job."""
 
 
-def make_engine(url: str = DEFAULT_URL, *, busy_timeout_s: float = 30.0) -> Engine:
+def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``)."""
     try:
         parsed = make_url(url)

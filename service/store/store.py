@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
-from .database import DEFAULT_URL, NotFound, StoreError, make_engine, migrate
+from .database import NotFound, StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, claim, remember
 from .keys_and_jobs import KeysAndJobs
 from .tables import Correction, Prediction, Ticket, utc_text, utcnow
@@ -106,8 +106,9 @@ class Store(KeysAndJobs):
         self._session = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        engine = make_engine(url or DEFAULT_URL)
+    def open(cls, url: str) -> Store:
+        """Open (and create or migrate) the store at ``url``: sqlite:///FILE or postgresql+psycopg://…."""
+        engine = make_engine(url)
         migrate(engine)
         return cls(engine)
 

@@ -36,7 +36,6 @@ __all__ = [
     "MODEL_FILE",
     "activate",
     "active_version",
-    "default_models_dir",
     "describe_versions",
     "library_versions",
     "list_versions",
@@ -50,12 +49,6 @@ MODEL_FILE, META_FILE, CARD_FILE, ACTIVE_FILE = "model.joblib", "meta.json", "MO
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba", "opencc")
 
 
-def default_models_dir() -> Path:
-    """``$TRIAGE_MODELS_DIR`` if set, else ``models/`` beside the package (the repository's)."""
-    env = os.environ.get("TRIAGE_MODELS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
-
-
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in _LIBRARIES:
@@ -66,8 +59,8 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def active_version(models_dir: str | Path | None = None) -> str:
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+def active_version(models_dir: str | Path) -> str:
+    models_dir = Path(models_dir)
     pointer = models_dir / ACTIVE_FILE
     try:
         version = pointer.read_text(encoding="utf-8").strip()
@@ -80,21 +73,21 @@ def active_version(models_dir: str | Path | None = None) -> str:
     return version
 
 
-def list_versions(models_dir: str | Path | None = None) -> list[str]:
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+def list_versions(models_dir: str | Path) -> list[str]:
+    models_dir = Path(models_dir)
     if not models_dir.is_dir():
         return []
     return sorted(p.name for p in models_dir.iterdir() if (p / META_FILE).is_file())
 
 
-def describe_versions(models_dir: str | Path | None = None) -> list[dict[str, Any]]:
+def describe_versions(models_dir: str | Path) -> list[dict[str, Any]]:
     """Every version, oldest first: ``version``, ``active``, ``created``, ``metrics``, ``damaged`` and
     ``changed_data_files`` (the shipped data files that differ from those it was evaluated with).
 
     A version whose meta.json cannot be read is listed with ``damaged`` giving the reason (and
     no figures), so that one broken folder does not hide the others.
     """
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    models_dir = Path(models_dir)
     try:
         active: str | None = active_version(models_dir)
     except ModelError:
@@ -117,9 +110,9 @@ def describe_versions(models_dir: str | Path | None = None) -> list[dict[str, An
     return out
 
 
-def activate(version: str, models_dir: str | Path | None = None) -> None:
+def activate(version: str, models_dir: str | Path) -> None:
     """Make ``version`` the active model (atomically replaces the pointer)."""
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    models_dir = Path(models_dir)
     read_meta(models_dir / version)  # refuse to point at something that is not a model folder
     tmp = models_dir / f".{ACTIVE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
     tmp.write_text(version + "\n", encoding="utf-8")
