@@ -1,17 +1,13 @@
-"""Reading and writing the store. Every method is one transaction and returns plain dicts.
-
-A ticket's labels in force are its latest prediction with every correction applied in order
-(each correction sets only the fields it names), so the latest correction of a field wins.
-"""
+"""The store: tickets and their predictions saved, corrections appended. Every method is one transaction
+and returns plain dicts; :mod:`.review` reads, :mod:`.keys_and_jobs` keeps keys and jobs."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import sessionmaker
@@ -21,11 +17,20 @@ from triage.labels import CATEGORIES, ROUTES, URGENCIES
 from .database import NotFound, StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, claim, remember
 from .keys_and_jobs import KeysAndJobs
+from .review import Review
+from .rows import (
+    LABEL_FIELDS,
+    clean_text,
+    correction_row,
+    labels_in_force,
+    new_prediction,
+    prediction_row,
+    version_of,
+)
 from .tables import Correction, Prediction, Ticket, utc_text, utcnow
 
 __all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Stale", "Store", "version_of"]
 
-LABEL_FIELDS = ("category", "urgency", "route")
 _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
 
 
@@ -45,60 +50,7 @@ class Conflict(StoreError):
         self.ids = list(ids)
 
 
-def _new_prediction(ticket_id: str, r: dict[str, Any]) -> Prediction:
-    top = r["explanation"]["category"]["top"]
-    margin = top[0][1] - top[1][1] if len(top) > 1 else top[0][1]
-    return Prediction(ticket_id=ticket_id, model_version=r["model_version"], category=r["category"],
-                      categories=r["categories"], urgency=r["urgency"], route=r["route"],
-                      confidence=r["confidence"], margin=round(margin, 4), needs_review=r["needs_review"],
-                      review_confidence=weakest_confidence(r["explanation"], r["confidence"]),
-                      explanation=r["explanation"])
-
-
-def weakest_confidence(explanation: dict[str, Any], category_confidence: float) -> float:
-    """The lowest of an answer's field confidences (``explanation.review``), which its flag is made of."""
-    found = (explanation.get("review") or {}).get("confidence") or {}
-    return min([category_confidence, *(float(v) for v in found.values())])
-
-
-def clean_text(value: str | None) -> str | None:
-    """Text any database accepts: NUL and unpaired surrogates become U+FFFD, nothing else changes."""
-    if value is None:
-        return None
-    return value.replace("\x00", "\ufffd").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _prediction(p: Prediction) -> dict[str, Any]:
-    return {"model_version": p.model_version, "category": p.category, "categories": p.categories,
-            "urgency": p.urgency, "route": p.route, "confidence": p.confidence, "margin": p.margin,
-            "needs_review": p.needs_review, "explanation": p.explanation, "created_at": utc_text(p.created_at)}
-
-
-def _as_sent(p: Prediction | None) -> dict[str, Any] | None:
-    """The answer the caller was sent, as the export shows it beside the labels in force."""
-    if p is None:
-        return None
-    return {"category": p.category, "urgency": p.urgency, "route": p.route, "confidence": p.confidence,
-            "needs_review": p.needs_review, "flagged": (p.explanation.get("review") or {}).get("flagged", []),
-            "model_version": p.model_version}
-
-
-def _correction(c: Correction) -> dict[str, Any]:
-    changed = {f: getattr(c, f) for f in LABEL_FIELDS if getattr(c, f) is not None}
-    return {"id": c.id, "changes": {f: {"from": c.previous.get(f), "to": v} for f, v in changed.items()},
-            "annotator": c.annotator, "note": c.note, "created_at": utc_text(c.created_at)}
-
-
-def version_of(corrections: Sequence[Correction]) -> str:
-    """A ticket's version: the id of its latest correction ("0" before any). Each correction makes a new one."""
-    return str(corrections[-1].id) if corrections else "0"
-
-
-def _apply(labels: dict[str, Any], correction: Correction) -> dict[str, Any]:
-    return {**labels, **{f: getattr(correction, f) for f in LABEL_FIELDS if getattr(correction, f) is not None}}
-
-
-class Store(KeysAndJobs):
+class Store(KeysAndJobs, Review):
     """The store behind one engine. ``Store.open(url)`` also brings the schema up to date."""
 
     def __init__(self, engine: Engine) -> None:
@@ -157,7 +109,7 @@ class Store(KeysAndJobs):
             if clash:
                 raise Conflict(f"ticket ids already name another text: {clash}", clash)
             for i in inserted:
-                s.add(_new_prediction(i, first[i]["result"]))
+                s.add(new_prediction(i, first[i]["result"]))
             stored = self._first_answers(s, [i for i in first if i not in inserted])
             if idempotency and done is None:
                 remember(s, idempotency, {"tickets": [t["id"] for t in tickets]})
@@ -180,7 +132,7 @@ class Store(KeysAndJobs):
                          .where(Prediction.ticket_id.in_(ids)).order_by(Prediction.id)).all()
         out: dict[str, dict[str, Any]] = {}
         for p, received_at in rows:
-            out.setdefault(p.ticket_id, {**_prediction(p), "id": p.ticket_id, "received_at": utc_text(received_at)})
+            out.setdefault(p.ticket_id, {**prediction_row(p), "id": p.ticket_id, "received_at": utc_text(received_at)})
         return out
 
     def ticket(self, ticket_id: str) -> dict[str, Any]:
@@ -194,18 +146,11 @@ class Store(KeysAndJobs):
                                     .order_by(Prediction.id)).all()
             corrections = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
                                     .order_by(Correction.id)).all()
-            labels = self._labels(predictions[-1] if predictions else None, corrections)
+            labels = labels_in_force(predictions[-1] if predictions else None, corrections)
             return {"id": ticket.id, "text": ticket.text, "channel": ticket.channel,
                     "received_at": utc_text(ticket.received_at), "labels": labels, "version": version_of(corrections),
-                    "predictions": [_prediction(p) for p in predictions],
-                    "corrections": [_correction(c) for c in corrections]}
-
-    @staticmethod
-    def _labels(prediction: Prediction | None, corrections: Sequence[Correction]) -> dict[str, Any]:
-        labels: dict[str, Any] = {f: getattr(prediction, f) if prediction else None for f in LABEL_FIELDS}
-        for correction in corrections:
-            labels = _apply(labels, correction)
-        return labels
+                    "predictions": [prediction_row(p) for p in predictions],
+                    "corrections": [correction_row(c) for c in corrections]}
 
     # corrections
 
@@ -234,12 +179,12 @@ class Store(KeysAndJobs):
             done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
             if done is not None:
                 made = s.get(Correction, done["correction"])
-                return {**_correction(made), "version": str(made.id)}
+                return {**correction_row(made), "version": str(made.id)}
             latest = s.scalars(select(Prediction).where(Prediction.ticket_id == ticket_id)
                                .order_by(Prediction.id.desc()).limit(1)).first()
             history = s.scalars(select(Correction).where(Correction.ticket_id == ticket_id)
                                 .order_by(Correction.id)).all()
-            labels = self._labels(latest, history)
+            labels = labels_in_force(latest, history)
             if if_version is not None and if_version != version_of(history):
                 raise Stale(f"ticket {ticket_id!r} changed since version {if_version}", version_of(history), labels)
             correction = Correction(ticket_id=ticket_id, annotator=clean_text(annotator), note=clean_text(note),
@@ -248,71 +193,4 @@ class Store(KeysAndJobs):
             s.flush()
             if idempotency:
                 remember(s, idempotency, {"correction": correction.id})
-            return {**_correction(correction), "version": str(correction.id)}
-
-    def review_queue(self, limit: int = 50) -> list[dict[str, Any]]:
-        """Stored tickets nobody has corrected yet: those the answer flagged first, each group with the
-        weakest field confidence (category, urgency or route) first, then the closest top two."""
-        with self._session() as s:
-            latest = (select(func.max(Prediction.id).label("pid"))
-                      .group_by(Prediction.ticket_id).subquery())
-            reviewed = select(Correction.ticket_id)
-            rows = s.execute(
-                select(Ticket, Prediction).join(Prediction, Prediction.ticket_id == Ticket.id)
-                .join(latest, latest.c.pid == Prediction.id)
-                .where(Ticket.id.not_in(reviewed))
-                .order_by(Prediction.needs_review.desc(),
-                          func.coalesce(Prediction.review_confidence, Prediction.confidence),
-                          Prediction.margin, Ticket.received_at, Ticket.id).limit(limit)).all()
-            return [{"id": t.id, "text": t.text, "channel": t.channel, "received_at": utc_text(t.received_at),
-                     "prediction": _prediction(p), "version": version_of(())} for t, p in rows]
-
-    @staticmethod
-    def _histories(s, ids: Sequence[str]) -> Iterator[tuple[Ticket, Prediction | None, list[Correction]]]:
-        """(ticket, latest prediction, corrections) of each corrected ticket in ``ids``, 500 tickets a query."""
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(chunk)))}
-            latest: dict[str, Prediction] = {}
-            for p in s.scalars(select(Prediction).where(Prediction.ticket_id.in_(chunk)).order_by(Prediction.id)):
-                latest[p.ticket_id] = p
-            history: dict[str, list[Correction]] = {}
-            for c in s.scalars(select(Correction).where(Correction.ticket_id.in_(chunk)).order_by(Correction.id)):
-                history.setdefault(c.ticket_id, []).append(c)
-            for ticket_id in chunk:
-                yield tickets[ticket_id], latest.get(ticket_id), history[ticket_id]
-
-    def corrected_labels(self) -> Iterator[dict[str, Any]]:
-        """The labels in force for every corrected ticket, with its text (for export and retraining)."""
-        with self._session() as s:
-            ids = s.scalars(select(Correction.ticket_id).distinct().order_by(Correction.ticket_id)).all()
-            for ticket, predicted, corrections in self._histories(s, ids):
-                labels = self._labels(predicted, corrections)
-                categories = [labels["category"]] + [c for c in (predicted.categories if predicted else [])
-                                                      if c != labels["category"]]
-                yield {"id": ticket.id, "text": ticket.text, **labels, "categories": categories,
-                       "annotator": corrections[-1].annotator, "corrected_at": utc_text(corrections[-1].created_at),
-                       "predicted": _as_sent(predicted)}
-
-    def counts(self, days: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
-        """Tickets received in the last ``days`` days by category, urgency and route (labels in force)."""
-        since = (now or utcnow()) - timedelta(days=days)
-        out: dict[str, Counter[str]] = {f: Counter() for f in LABEL_FIELDS}
-        with self._session() as s:
-            latest = (select(func.max(Prediction.id).label("pid")).join(Ticket, Ticket.id == Prediction.ticket_id)
-                      .where(Ticket.received_at >= since).group_by(Prediction.ticket_id).subquery())
-            for field in LABEL_FIELDS:
-                column = getattr(Prediction, field)
-                for value, n in s.execute(select(column, func.count()).join(latest, latest.c.pid == Prediction.id)
-                                          .group_by(column)):
-                    out[field][value] += n
-            corrected = s.scalars(select(Correction.ticket_id).join(Ticket, Ticket.id == Correction.ticket_id)
-                                  .where(Ticket.received_at >= since).distinct()).all()
-            # move each corrected ticket from its predicted labels to the labels in force
-            for _, predicted, corrections in self._histories(s, corrected):
-                if predicted is not None:
-                    labels = self._labels(predicted, corrections)
-                    for field in LABEL_FIELDS:
-                        out[field][getattr(predicted, field)] -= 1
-                        out[field][labels[field]] += 1
-        return {f: {k: v for k, v in c.most_common() if v > 0} for f, c in out.items()}
+            return {**correction_row(correction), "version": str(correction.id)}
