@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError, ModelIntegrityError, ModelNotFoundError
+from .meta import META_FILE, META_SCHEMA, ModelMeta
 from .provenance import check_data_files, sha256_file
 
 __all__ = [
@@ -45,7 +46,7 @@ __all__ = [
     "sha256_file",
 ]
 
-MODEL_FILE, META_FILE, CARD_FILE, ACTIVE_FILE = "model.joblib", "meta.json", "MODEL_CARD.md", "ACTIVE"
+MODEL_FILE, CARD_FILE, ACTIVE_FILE = "model.joblib", "MODEL_CARD.md", "ACTIVE"
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba", "opencc")
 
 
@@ -98,11 +99,7 @@ def describe_versions(models_dir: str | Path) -> list[dict[str, Any]]:
                                  "damaged": None, "changed_data_files": []}
         try:
             meta = read_meta(models_dir / version)
-            metrics = meta.get("metrics", {})
-            if not isinstance(metrics, dict) or not all(isinstance(m, dict) for m in metrics.values()):
-                raise ModelIntegrityError(f"{models_dir / version / META_FILE}: 'metrics' is not a mapping of sets")
-            created = meta.get("created")
-            entry.update(created=created if isinstance(created, str) else None, metrics=metrics,
+            entry.update(created=meta.created, metrics=meta.metrics,
                          changed_data_files=[c.file for c in check_data_files(meta) if c.status == "changed"])
         except ModelError as e:
             entry["damaged"] = str(e)
@@ -119,17 +116,9 @@ def activate(version: str, models_dir: str | Path) -> None:
     os.replace(tmp, models_dir / ACTIVE_FILE)
 
 
-def read_meta(folder: str | Path) -> dict[str, Any]:
-    path = Path(folder) / META_FILE
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelNotFoundError(f"{path}: no such file; is {folder} a model folder?") from None
-    except (OSError, ValueError) as e:
-        raise ModelIntegrityError(f"{path}: cannot read model metadata: {e}") from e
-    if not isinstance(meta, dict) or "sha256" not in meta:
-        raise ModelIntegrityError(f"{path}: not a model meta.json (no 'sha256' field)")
-    return meta
+def read_meta(folder: str | Path) -> ModelMeta:
+    """A model folder's meta.json, checked (see :class:`~triage.model.meta.ModelMeta`)."""
+    return ModelMeta.read(folder)
 
 
 def save_model(model: object, folder: str | Path, meta: dict[str, Any],
@@ -140,7 +129,8 @@ def save_model(model: object, folder: str | Path, meta: dict[str, Any],
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=False)
     joblib.dump(model, folder / MODEL_FILE, compress=3)
-    meta = {**meta, "sha256": sha256_file(folder / MODEL_FILE), "libraries": library_versions()}
+    meta = {"schema": META_SCHEMA, **meta, "sha256": sha256_file(folder / MODEL_FILE),
+            "libraries": library_versions()}
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (folder / CARD_FILE).write_text(card(meta), encoding="utf-8")
     return meta
