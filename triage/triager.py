@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError, ModelError
+from .explanation import EXPLANATION_SCHEMA, Explanation
 from .labels import MANAGER, MANAGER_ROUTES
 from .model.artifacts import active_version, load_model
 from .model.estimator import Predictions, TriageModel
@@ -46,7 +47,7 @@ class TriageResult:
     route_name: str
     confidence: float
     needs_review: bool
-    explanation: dict[str, Any]
+    explanation: Explanation
     model_version: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -162,7 +163,8 @@ class Triager:
             sure = {"category": category_confidence, "urgency": urgency_confidence[i],
                     "route": route_scores.get(MANAGER if route.route in MANAGER_ROUTES else route.route, 0.0)}
             flagged = [field for field, t in thresholds.items() if sure[field] < t]
-            explanation = {
+            explanation: Explanation = {
+                "schema": EXPLANATION_SCHEMA,
                 "category": {"top": [[classes[j], round(proba[i][j], 4)] for j in top_i]},
                 "urgency": urgency.as_dict(),
                 "route": route.as_dict(),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from ..explanation import RouteWhy
 from ..labels import MANAGER, ROUTE_NAMES
 from .policy import Policy, Rule
 
@@ -32,8 +32,8 @@ class RouteDecision:
     def route_name(self) -> str:
         return ROUTE_NAMES[self.route]
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"rules": list(self.rules), "reason": self.reason, "matched": self.matched}
+    def as_dict(self) -> RouteWhy:
+        out: RouteWhy = {"rules": list(self.rules), "reason": self.reason, "matched": self.matched}
         if self.learned is not None:
             out["learned_choice"] = self.learned
         return out

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..datafiles import compile_words, default_data_path, read_yaml
 from ..errors import LexiconError
+from ..explanation import UrgencyWhy
 from ..labels import CATEGORIES, URGENCY_RANK
 from .cues import CueLexicon
 from .scope import NOW, Scope, sentence_bounds
@@ -115,12 +116,12 @@ class UrgencyDecision:
     decided_by: str = "model"
     muted: tuple[dict[str, object], ...] = ()
 
-    def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"learned": self.learned, "decided_by": self.decided_by}
+    def as_dict(self) -> UrgencyWhy:
+        out: UrgencyWhy = {"learned": self.learned, "decided_by": self.decided_by}  # type: ignore[typeddict-item]
         if self.detector is not None:
             out["detector"] = round(self.detector, 4)
         if self.rule:
-            out.update(rule=self.rule, reason=self.reason, matched=list(self.matched))
+            out.update(rule=self.rule, reason=self.reason, matched=list(self.matched))  # type: ignore[typeddict-item]
             if self.category:
                 out["category"] = self.category
         if self.muted:
