@@ -69,3 +69,16 @@ def test_an_unknown_role_is_a_usage_error(tmp_path):
 
 def test_the_command_lines_roles_are_the_stores():
     assert tuple(Role) == ROLES
+
+
+def test_charts_without_the_plots_extra_name_the_install_line(tmp_path, monkeypatch):
+    import sys
+
+    tagged = tmp_path / "tagged.jsonl"
+    tagged.write_text('{"category": "water", "urgency": "normal", "route": "water_utility", "needs_review": false}\n',
+                      encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the extra were not installed
+    result = runner.invoke(app, ["report", str(tagged), "-o", str(tmp_path / "report.html")])
+    assert result.exit_code == 1
+    assert "charts need the plots extra: pip install -e '.[plots]'" in result.output
+    assert not (tmp_path / "report.html").exists()

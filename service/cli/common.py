@@ -89,6 +89,14 @@ def settings(**flags: Any) -> Settings:
         fail("; ".join(setting_errors(e)), code=2)
 
 
+def need_plots() -> None:
+    """Stop with the install line when the charts' extra (matplotlib) is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        fail("charts need the plots extra: pip install -e '.[plots]' (matplotlib is missing)")
+
+
 def models_dir(models: Path | None) -> Path:
     """The models folder: --models, else TRIAGE_MODELS_DIR, else the shipped one."""
     return settings(models_dir=models).models_dir

@@ -10,7 +10,18 @@ import typer
 
 from triage.errors import TriageError
 
-from .common import LabelSets, ModelsDir, NoLabelSets, app, fail, label_sets, load_triager, models_app, models_dir
+from .common import (
+    LabelSets,
+    ModelsDir,
+    NoLabelSets,
+    app,
+    fail,
+    label_sets,
+    load_triager,
+    models_app,
+    models_dir,
+    need_plots,
+)
 
 
 @app.command()
@@ -69,6 +80,7 @@ def evaluate(
         fail(f"{e.filename}: {e.strerror}")
     typer.echo(json.dumps(figures, indent=1) if as_json else format_report(figures))
     if plot:
+        need_plots()
         plot_confusion(figures, plot)
         typer.echo(f"confusion matrix drawn to {plot}", err=True)
 

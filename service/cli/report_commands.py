@@ -9,7 +9,7 @@ import typer
 
 from triage.errors import TriageError
 
-from .common import app, fail
+from .common import app, fail, need_plots
 
 
 @app.command()
@@ -31,6 +31,7 @@ def report(
 
     Example: triage report tagged.csv -o report.html --date-column 来电时间
     """
+    need_plots()
     from triage.batch.report import read_errors, read_tagged, summarize
     from triage.batch.report_html import write_report
     from triage.batch.tagging import errors_path_for
