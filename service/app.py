@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from triage import Triager
 from triage.rules.deadlines import Deadlines
 
+from .active_model import ActivePointer
 from .api_docs import install_api_docs
 from .auth import KeyCache
 from .batching import MicroBatcher
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     """Build the service: load and validate the model, policy and deadlines, open the store, wire the routes."""
     settings = settings or Settings()
     store = store or Store.open(settings.database_url)
-    triager = triager or Triager.load(settings.model_version, models_dir=settings.models_dir)
+    pointer = ActivePointer(settings.models_dir, store)
+    triager = triager or Triager.load(settings.model_version or pointer.current(), models_dir=settings.models_dir)
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
     if changed := triager.changed_data_files():
         logging.getLogger("triage.service").warning(
@@ -51,7 +53,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         watcher = None
         if settings.model_poll_seconds and not settings.model_version:
-            watcher = ModelWatcher(app, settings.models_dir, settings.model_poll_seconds)
+            watcher = ModelWatcher(app, settings.models_dir, settings.model_poll_seconds, wanted=pointer.current)
             watcher.start()
         yield
         if watcher:
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     app.state.triager = triager
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
                                 deadlines=Deadlines.load(settings.deadlines_path), metrics=metrics,
-                                store=store, keys=KeyCache(settings.key_cache_seconds))
+                                store=store, keys=KeyCache(settings.key_cache_seconds), pointer=pointer)
     app.state.started = time.monotonic()
     metrics.model.labels(triager.version).set(1)
     install_error_handlers(app)

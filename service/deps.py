@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from triage.rules.deadlines import Deadlines
 
+from .active_model import ActivePointer
 from .auth import KeyCache
 from .batching import MicroBatcher
 from .metrics import Metrics
@@ -32,6 +33,7 @@ class Service:
     metrics: Metrics
     store: Store
     keys: KeyCache
+    pointer: ActivePointer
 
 
 async def get_service(request: Request) -> Service:

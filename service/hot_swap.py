@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -24,9 +25,11 @@ log = logging.getLogger("triage.service")
 
 
 class ModelWatcher:
-    def __init__(self, app: FastAPI, models_dir: Path, interval: float) -> None:
+    def __init__(self, app: FastAPI, models_dir: Path, interval: float,
+                 wanted: Callable[[], str] | None = None) -> None:
         self.app = app
         self.models_dir = models_dir
+        self.wanted = wanted or (lambda: active_version(models_dir))  # the version to serve
         self.interval = interval
         self._stop = threading.Event()
         self._failed: str | None = None  # a version that did not load: not retried until the pointer changes
@@ -41,7 +44,7 @@ class ModelWatcher:
     def check(self) -> bool:
         """Swap to the active version if it changed; True when a swap happened."""
         try:
-            wanted = active_version(self.models_dir)
+            wanted = self.wanted()
         except TriageError:
             return False
         serving: Triager = self.app.state.triager

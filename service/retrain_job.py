@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .active_model import ActivePointer
 from .store import Store
 
 __all__ = ["run_job", "start_job"]
@@ -28,9 +29,12 @@ def run_job(store: Store, job_id: int, *, models_dir: Path, corpus_dir: Path | N
     from training.retrain import retrain
 
     try:
-        return retrain(list(store.corrected_labels()), corpus_dir=corpus_dir, models_dir=models_dir,
-                       label_sets=label_sets, job_id=job_id, log=log,
-                       on_progress=lambda message, **fields: store.update_job(job_id, progress=message, **fields))
+        report = retrain(list(store.corrected_labels()), corpus_dir=corpus_dir, models_dir=models_dir,
+                         label_sets=label_sets, job_id=job_id, log=log,
+                         on_progress=lambda message, **fields: store.update_job(job_id, progress=message, **fields))
+        if report["promoted"]:  # retraining wrote models/ACTIVE; a shared store tells every host too
+            ActivePointer(models_dir, store).set(report["candidate"], f"retraining job {job_id}")
+        return report
     except Exception as e:  # the job must say it failed, whatever happened
         store.update_job(job_id, status="failed", progress=f"failed: {type(e).__name__}: {e}")
         raise

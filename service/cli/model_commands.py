@@ -21,6 +21,7 @@ from .common import (
     models_app,
     models_dir,
     need_plots,
+    settings,
 )
 
 
@@ -116,9 +117,16 @@ def models_activate(version: Annotated[str, typer.Argument(help="Version folder 
     from triage.model.artifacts import activate, load_model
 
     folder = models_dir(models)
+    url = settings().database_url
     try:
         load_model(folder / version)
-        activate(version, folder)
+        if url.startswith("postgresql"):  # a shared store names the version for every host
+            from ..active_model import ActivePointer
+            from ..store import Store
+
+            ActivePointer(folder, Store.open(url)).set(version, "triage models activate")
+        else:
+            activate(version, folder)
     except TriageError as e:
         fail(str(e))
     typer.echo(f"active model: {version}")

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi import Path as FastApiPath
 
 from triage.errors import TriageError
-from triage.model.artifacts import active_version, describe_versions, list_versions, load_model
+from triage.model.artifacts import describe_versions, list_versions, load_model
 
 from ..auth import AdminUser, StaffUser
 from ..deps import Service, ServiceDep
@@ -43,9 +43,8 @@ def models(service: ServiceDep, _who: StaffUser) -> list[dict[str, Any]]:
                               _422="The version cannot be loaded: a file is missing or damaged, or its "
                                    "model.joblib is not the one it was trained as (checked before unpickling)."))
 def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[str, Any]:
-    """Make a version the active one (also to roll back); every worker serves it within seconds."""
-    from triage.model.artifacts import activate
-
+    """Make a version the active one (also to roll back); every worker serves it within seconds (with a
+    PostgreSQL store, every worker of every host sharing it)."""
     folder = service.settings.models_dir
     if version not in list_versions(folder):
         raise ApiError(404, f"No model version {version!r}.", f"模型版本 {version!r} 不存在。")
@@ -53,7 +52,7 @@ def activate_version(version: str, service: ServiceDep, who: AdminUser) -> dict[
         load_model(folder / version)  # refuse a damaged version before any worker tries it
     except TriageError as e:
         raise ApiError(422, f"Version {version!r} cannot be loaded: {e}", f"模型版本 {version!r} 无法加载。") from None
-    activate(version, folder)
+    service.pointer.set(version, who.name)
     log.info('{"event": "model_activated", "version": "%s", "by": "%s"}', version, who.name)
     return next(m for m in model_versions(service) if m["version"] == version)
 
@@ -70,7 +69,7 @@ def retrain(service: ServiceDep, who: AdminUser, idempotency: IdempotencyHeader 
     settings = service.settings
     folder = settings.models_dir
     try:
-        current = active_version(folder)
+        current = service.pointer.current()
     except TriageError:
         current = None
     try:

@@ -1,4 +1,5 @@
-"""API keys and retraining jobs in the store: the part of :class:`~service.store.Store` that is not tickets."""
+"""API keys, retraining jobs and the shared active model: the part of :class:`~service.store.Store` that is not
+tickets."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from .database import NotFound
 from .idempotency import IdempotencyKey, claim, remember
 from .keys import ROLES, generate_key, hash_key
-from .tables import ApiKey, RetrainJob, utc_text, utcnow
+from .tables import ActiveModel, ApiKey, RetrainJob, utc_text, utcnow
 
 __all__ = ["KeysAndJobs"]
 
@@ -91,3 +92,19 @@ class KeysAndJobs:
                     "active_version": job.active_version, "candidate_version": job.candidate_version,
                     "report": job.report, "created_at": utc_text(job.created_at),
                     "finished_at": utc_text(job.finished_at)}
+
+    # the active model, for hosts that share this store
+
+    def active_model(self) -> str | None:
+        """The version the store names as active (None: none named yet)."""
+        with self._session() as s:
+            row = s.get(ActiveModel, 1)
+            return row.version if row else None
+
+    def set_active_model(self, version: str, changed_by: str) -> None:
+        with self._session.begin() as s:
+            row = s.get(ActiveModel, 1, with_for_update=True)
+            if row is None:
+                s.add(ActiveModel(id=1, version=version, changed_by=changed_by))
+            else:
+                row.version, row.changed_by, row.changed_at = version, changed_by, utcnow()

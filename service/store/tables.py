@@ -111,3 +111,14 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the request's method, path and body
     resource: Mapped[dict[str, Any]]  # what the write made: {"tickets": [ids]}, {"correction": id}, {"job": id}
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ActiveModel(Base):
+    """The model version every service host serves, when the store is shared (PostgreSQL): one row."""
+
+    __tablename__ = "active_model"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    version: Mapped[str] = mapped_column(String(64))
+    changed_by: Mapped[str] = mapped_column(String(128))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
