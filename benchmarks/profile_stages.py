@@ -1,0 +1,103 @@
+"""Where the time of triage_many goes, stage by stage, on the benchmark texts (not a test: run it, read the table).
+
+Each stage is timed on the same batch of texts, as triage_many runs it: normalisation, each
+feature part (the word part's tokenising is also timed on its own), the stacked heads, and the
+decision step (safety rules, cues and routing, explanation), whose parts are timed by wrapping
+the calls the decision makes. Medians of ``--repeats`` runs; the share is of the sum of stages.
+
+    .venv/bin/python benchmarks/profile_stages.py --texts 5000 --repeats 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core import sample_texts
+
+from service.settings import Settings
+from triage import Triager
+from triage.model.features import union_transform
+from triage.triager import _prepare
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - start
+
+
+class Clock:
+    """Wraps a method so each call adds its time to a stage."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+
+    def wrap(self, owner: object, name: str, stage: str) -> None:
+        inner = getattr(owner, name)
+
+        def clocked(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.spent[stage] += time.perf_counter() - start
+
+        object.__setattr__(owner, name, clocked)  # frozen dataclasses too: this run only
+
+
+def profile_once(triager: Triager, texts: list[str], clock: Clock) -> dict[str, float]:
+    model = triager.model
+    stages: dict[str, float] = {}
+    clean, stages["normalise"] = timed(lambda: [_prepare(t, i) for i, t in enumerate(texts)])
+    for name, part in model.features_.transformer_list:
+        if getattr(part, "tokenizer", None) is not None:
+            _, stages[f"tokenise ({name})"] = timed(lambda p=part: [p.tokenizer(t) for t in clean])
+        _, stages[f"features: {name}"] = timed(part.transform, clean)
+    Z, _ = timed(union_transform, model.features_, clean)
+    heads = model._heads()
+    _, stages["heads (one stacked product)"] = timed(heads.predict_proba, Z)
+    predictions = model.predict(clean)
+    clock.spent.clear()
+    _, decide = timed(triager.decide, clean, predictions, texts)
+    inside = dict(clock.spent)
+    stages.update(inside)
+    stages["decide: the rest (explanation, review, quoting)"] = decide - sum(inside.values())
+    # the word part's transform includes its tokenising: report the vectorising alone
+    for name, _ in model.features_.transformer_list:
+        if f"tokenise ({name})" in stages:
+            stages[f"features: {name}"] -= stages[f"tokenise ({name})"]
+    return stages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=5_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    texts = sample_texts(args.texts)
+    triager = Triager.load(models_dir=Settings().models_dir)
+    triager.triage_many(texts[:200])  # build the fast paths and caches first
+    clock = Clock()
+    clock.wrap(triager.rules, "apply", "decide: safety rules (scope included)")
+    clock.wrap(triager.router, "route", "decide: routing policy")
+    clock.wrap(triager.cues, "lazy", "decide: cue lookup")
+    runs = [profile_once(triager, texts, clock) for _ in range(args.repeats)]
+    medians = {stage: statistics.median(run[stage] for run in runs) for stage in runs[0]}
+    total = sum(medians.values())
+    _, whole = timed(triager.triage_many, texts)
+    print(f"{len(texts)} texts, medians of {args.repeats} runs; triage_many on the same texts: "
+          f"{whole * 1000:.0f} ms ({len(texts) / whole:.0f} texts/s)\n")
+    print("| stage | ms per batch | µs per text | share |")
+    print("|---|---:|---:|---:|")
+    for stage, seconds in sorted(medians.items(), key=lambda kv: -kv[1]):
+        print(f"| {stage} | {seconds * 1000:.1f} | {seconds / len(texts) * 1e6:.1f} | {seconds / total:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
