@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import ModelError, ModelIntegrityError, ModelNotFoundError
 from .meta import META_FILE, META_SCHEMA, ModelMeta
-from .provenance import check_data_files, sha256_file
+from .provenance import check_data_files, data_file_hashes, sha256_file
 
 __all__ = [
     "ACTIVE_FILE",
@@ -93,14 +93,15 @@ def describe_versions(models_dir: str | Path) -> list[dict[str, Any]]:
         active: str | None = active_version(models_dir)
     except ModelError:
         active = None
+    shipped = data_file_hashes()  # hashed once, compared with every version's record
     out = []
     for version in list_versions(models_dir):
         entry: dict[str, Any] = {"version": version, "active": version == active, "created": None, "metrics": {},
                                  "damaged": None, "changed_data_files": []}
         try:
             meta = read_meta(models_dir / version)
-            entry.update(created=meta.created, metrics=meta.metrics,
-                         changed_data_files=[c.file for c in check_data_files(meta) if c.status == "changed"])
+            changed = [c.file for c in check_data_files(meta, loaded=shipped) if c.status == "changed"]
+            entry.update(created=meta.created, metrics=meta.metrics, changed_data_files=changed)
         except ModelError as e:
             entry["damaged"] = str(e)
         out.append(entry)

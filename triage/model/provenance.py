@@ -56,14 +56,19 @@ def data_file_hashes(paths: Mapping[str, Path] | None = None) -> dict[str, str]:
     return {name: sha256_file(path) for name, path in (paths or default_data_files()).items()}
 
 
-def check_data_files(meta: Mapping[str, Any], paths: Mapping[str, Path] | None = None) -> list[DataFileCheck]:
-    """Compare the files in ``paths`` (default: the shipped ones) with the hashes ``meta`` recorded."""
+def check_data_files(meta: Mapping[str, Any], paths: Mapping[str, Path] | None = None,
+                     loaded: Mapping[str, str] | None = None) -> list[DataFileCheck]:
+    """Compare the files in ``paths`` (default: the shipped ones) with the hashes ``meta`` recorded.
+
+    ``loaded``: their hashes, when the caller already has them (one pass for many versions).
+    """
     recorded = meta.get("hashes")
     recorded = recorded if isinstance(recorded, Mapping) else {}
+    paths = paths or default_data_files()
+    loaded = loaded or data_file_hashes(paths)
     out = []
-    for name, path in (paths or default_data_files()).items():
-        loaded = sha256_file(path)
+    for name, path in paths.items():
         was = recorded.get(name) if isinstance(recorded.get(name), str) else None
-        status = "not recorded" if was is None else ("same" if was == loaded else "changed")
-        out.append(DataFileCheck(file=name, path=str(path), status=status, recorded=was, loaded=loaded))
+        status = "not recorded" if was is None else ("same" if was == loaded[name] else "changed")
+        out.append(DataFileCheck(file=name, path=str(path), status=status, recorded=was, loaded=loaded[name]))
     return out
