@@ -16,8 +16,10 @@ from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
+
+from .lookup import KeyTable
 
 __all__ = ["NgramTfidf"]
 
@@ -81,7 +83,21 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         return seq, doc
 
     def _base(self) -> int:
-        return 1 << _BITS if self.analyzer == "char" else max(len(self.tokens_), 1)
+        if self.analyzer == "char":
+            return 1 << _BITS
+        return getattr(self, "base_", None) or max(len(self.tokens_), 1)  # base_: kept when tokens are pruned
+
+    def _table(self, n: int) -> KeyTable:
+        """The lookup table of the n-gram keys, built once per process (not pickled)."""
+        tables = self.__dict__.setdefault("_tables", {})
+        if n not in tables:
+            tables[n] = KeyTable(self.keys_[n])
+        return tables[n]
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_tables", None)
+        return state
 
     def _keys(self, seq: np.ndarray, doc: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Keys of every n-gram that does not cross a text boundary or hold an unknown token."""
@@ -140,27 +156,35 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         indptr, indices, data = self.transform_arrays(texts)
         return sp.csr_matrix((data, indices, indptr), shape=(len(texts), self.n_features_out_))
 
+    def hits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every kept n-gram occurrence as (text index, column): one pair per occurrence.
+
+        In text order within each n; duplicates are there to be counted by the caller.
+        """
+        check_is_fitted(self, "idf_")
+        seq, doc = self._sequences(texts, fitting=False)
+        rows, columns = [], []
+        for n, vocab in self.keys_.items():
+            if not len(vocab):
+                continue
+            keys, where = self._keys(seq, doc, n)
+            pos = self._table(n).lookup(keys)
+            hit = pos >= 0
+            rows.append(where[hit])
+            columns.append(pos[hit] + self.offsets_[n])
+        if not rows:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(rows), np.concatenate(columns).astype(np.int64)
+
     def transform_arrays(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``transform`` as the CSR arrays (indptr, indices, data): sorted indices, no duplicates.
 
         Builds them with NumPy alone; scipy's sparse constructors cost more than the
         arithmetic for the handful of texts a served request brings.
         """
-        check_is_fitted(self, "idf_")
-        seq, doc = self._sequences(texts, fitting=False)
         width = self.n_features_out_
-        codes = []
-        for n, vocab in self.keys_.items():
-            if not len(vocab):
-                continue
-            keys, where = self._keys(seq, doc, n)
-            order = np.argsort(keys)  # sorted queries make searchsorted walk the vocabulary in order
-            pos = np.empty_like(order)
-            pos[order] = np.searchsorted(vocab, keys[order])
-            pos[pos == len(vocab)] = 0
-            hit = vocab[pos] == keys
-            codes.append(where[hit] * width + (pos[hit] + self.offsets_[n]))  # row-major cell number
-        cells, counts = np.unique(np.concatenate(codes) if codes else np.empty(0, np.int64), return_counts=True)
+        rows, columns = self.hits(texts)
+        cells, counts = np.unique(rows * width + columns, return_counts=True)  # row-major cell numbers
         row = cells // width
         indices = cells - row * width
         indptr = np.searchsorted(cells, np.arange(len(texts) + 1) * width)
@@ -168,6 +192,33 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         norms = np.sqrt(np.bincount(row, weights=data ** 2, minlength=len(texts)))
         data /= norms[row]  # l2 rows; a row with no n-gram has no data to divide
         return indptr, indices, data
+
+    def subset(self, columns: np.ndarray) -> NgramTfidf:
+        """A fitted copy keeping only ``columns`` (sorted, this part's numbering), in the same order.
+
+        Tokens that no kept n-gram uses are dropped; token ids (and so the keys) stay as they were.
+        """
+        check_is_fitted(self, "idf_")
+        columns = np.asarray(columns, dtype=np.int64)
+        out = clone(self)
+        out.keys_, out.offsets_, offset = {}, {}, 0
+        for n, vocab in self.keys_.items():
+            start = self.offsets_[n]
+            mine = columns[(columns >= start) & (columns < start + len(vocab))] - start
+            out.keys_[n], out.offsets_[n] = vocab[mine], offset
+            offset += len(mine)
+        out.idf_ = self.idf_[columns].astype(np.float32)
+        out.n_features_out_ = offset
+        if self.analyzer == "word":
+            base, used = self._base(), set()
+            for n, keys in out.keys_.items():
+                rest = keys.copy()
+                for _ in range(n):
+                    rest, part = np.divmod(rest, base)
+                    used.update(part.tolist())
+            out.base_ = base
+            out.tokens_ = {tok: i for tok, i in self.tokens_.items() if i in used}
+        return out
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The n-grams as strings (characters, or tokens joined by a space), in column order."""
