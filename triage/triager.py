@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from .explanation import EXPLANATION_SCHEMA, Explanation
 from .labels import MANAGER, MANAGER_ROUTES
 from .model.artifacts import active_version, load_model
 from .model.compact import CompactModel
-from .model.estimator import Predictions, TriageModel
+from .model.predictions import Predictions
 from .model.provenance import DataFileCheck, check_data_files, default_data_files
 from .rules.cues import CueLexicon
 from .rules.policy import Policy
@@ -29,6 +29,9 @@ from .rules.routing import Router
 from .rules.urgency import SafetyRules
 from .text.normalize import Traced, normalize, trace
 from .text.spelling import default_spelling
+
+if TYPE_CHECKING:  # a TriageModel (what training fits) answers too; only unpickling one imports sklearn
+    from .model.estimator import TriageModel
 
 __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
@@ -60,7 +63,7 @@ class TriageResult:
 class Triager:
     """Composes a fitted :class:`~triage.model.estimator.TriageModel` with the cues, safety rules and policy."""
 
-    def __init__(self, model: TriageModel | CompactModel, *, version: str, meta: dict[str, Any] | None = None,
+    def __init__(self, model: CompactModel | TriageModel, *, version: str, meta: dict[str, Any] | None = None,
                  cues: CueLexicon | None = None, policy: Policy | None = None,
                  rules: SafetyRules | None = None) -> None:
         self.model = model
@@ -92,7 +95,7 @@ class Triager:
         models_dir = Path(models_dir)
         version = version or active_version(models_dir)
         model, meta = load_model(models_dir / version)
-        if not isinstance(model, TriageModel | CompactModel):
+        if not isinstance(model, CompactModel) and type(model).__name__ != "TriageModel":
             raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a triage model")
         cues = CueLexicon.load(cues_path)
         triager = cls(model, version=version, meta=meta, cues=cues,

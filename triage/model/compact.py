@@ -6,22 +6,25 @@ model needs less: the normaliser it was trained behind, the n-grams that carry w
 the heads stacked into one matrix (:class:`~triage.model.heads.LinearHeads`).
 :meth:`CompactModel.from_model` keeps the ``max_features`` n-grams that weigh most in any
 head (weight over the head's typical weight, times the n-gram's idf), stores their weights
-as float16 and answers with float32 arithmetic. ``training/train.py`` saves this form, and
-its figures are measured on it.
+as float16 and answers with float32 arithmetic; loading one imports no scikit-learn.
+``training/train.py`` saves this form, and its figures are measured on it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.pipeline import FeatureUnion
 
 from ..text.normalize import Normalizer
 from ..text.spelling import Spelling, default_spelling
-from .estimator import Predictions, TriageModel
-from .features import union_transform
 from .heads import LinearHeads
+from .ngrams import NgramIndex, tfidf_rows
+from .predictions import Predictions
+
+if TYPE_CHECKING:  # answering never imports scikit-learn; only making a compact model does
+    from .estimator import TriageModel
 
 __all__ = ["CompactModel"]
 
@@ -29,7 +32,7 @@ __all__ = ["CompactModel"]
 class CompactModel:
     """A fitted model's features, stacked heads, classes, thresholds and normaliser."""
 
-    def __init__(self, *, features: FeatureUnion, heads: LinearHeads, normalizer: Normalizer,
+    def __init__(self, *, features: list[tuple[str, NgramIndex]], heads: LinearHeads, normalizer: Normalizer,
                  classes: dict[str, list[str]], thresholds: dict[str, object], params: dict[str, object]) -> None:
         self.features = features
         self.heads = heads
@@ -68,7 +71,7 @@ class CompactModel:
                    "route": model.route_.classes_.tolist(), "multilabel": list(model.binarizer_.classes_)}
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
         params["compact_features"] = len(keep)
-        return cls(features=FeatureUnion(pruned), heads=heads.subset(keep),
+        return cls(features=pruned, heads=heads.subset(keep),
                    normalizer=Normalizer(spelling or default_spelling()), classes=classes,
                    thresholds=thresholds, params=params)
 
@@ -100,7 +103,7 @@ class CompactModel:
 
     def predict_normalized(self, texts: Sequence[str]) -> Predictions:
         """Every head's output for texts already normalised by this model's normaliser."""
-        Z = union_transform(self.features, list(texts), dtype=np.float32)
+        Z = tfidf_rows([part for _, part in self.features], list(texts), dtype=np.float32)
         category, multilabel, urgency, route, emergency = self.heads.predict_proba(Z)
         urgency_classes = np.array(self.classes["urgency"])
         return Predictions(
