@@ -98,7 +98,9 @@ def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, lis
     """
     models_dir = Path(models_dir)
     started = time.perf_counter()
-    model = TriageModel(**(params or {}))
+    params = dict(params or {})
+    budget = params.pop("compact_features", COMPACT_FEATURES)  # a compact model's meta records its own
+    model = TriageModel(**params)
     texts = [normalize(r["text"]) for r in train_rows]
     model.fit(texts, train_rows, sample_weight=[float(r.get("weight", 1.0)) for r in train_rows])
     version = version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -121,7 +123,7 @@ def fit_and_save(train_rows: list[dict[str, Any]], evaluations: Mapping[str, lis
 
     # what ships, and what every figure below is measured on, is the compact form
     full_features = sum(part.n_features_out_ for _, part in model.features_.transformer_list)
-    compact = CompactModel.from_model(model, max_features=COMPACT_FEATURES)
+    compact = CompactModel.from_model(model, max_features=budget)
     log(f"compact model: {compact.n_features_} of {full_features} n-grams kept")
     triager = Triager(compact, version=version)
     metrics: dict[str, Any] = {name: score({str(r["id"]): r for r in rows}, predict_rows(triager, rows))

@@ -70,7 +70,7 @@ class CompactModel:
         classes = {"category": model.category_.classes_.tolist(), "urgency": model.urgency_.classes_.tolist(),
                    "route": model.route_.classes_.tolist(), "multilabel": list(model.binarizer_.classes_)}
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
-        params["compact_features"] = len(keep)
+        params["compact_features"] = max_features  # the budget, which a retrain reuses
         return cls(features=pruned, heads=heads.subset(keep),
                    normalizer=Normalizer(spelling or default_spelling()), classes=classes,
                    thresholds=thresholds, params=params)
