@@ -17,13 +17,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from triage.errors import IllegalTransition
-from triage.lifecycle import OPEN_AT_UNIT, Directory, Machine, due_for_escalation, within
+from triage.lifecycle import OPEN_AT_UNIT, Directory, FileDirectory, Machine, due_for_escalation, within
 from triage.rules.deadlines import Deadlines
 
 from .life_view import public_life
+from .settings import Settings
 from .store import Store
 
-__all__ = ["SATISFACTION", "Caller", "Life", "OutOfScope", "system_clock"]
+__all__ = ["SATISFACTION", "Caller", "Life", "OutOfScope", "life_files", "system_clock"]
 
 log = logging.getLogger("triage.lifecycle")
 
@@ -33,6 +34,12 @@ SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "d
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def life_files(settings: Settings) -> tuple[Machine, Deadlines, FileDirectory]:
+    """The transition table, deadlines and units the settings name, each validated (an error names the file)."""
+    return (Machine.load(settings.lifecycle_path), Deadlines.load(settings.deadlines_path),
+            FileDirectory.load(settings.escalation_path))
 
 
 @dataclass(frozen=True)

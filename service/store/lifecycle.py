@@ -19,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from .database import NotFound, StoreError
 from .life_rows import aware, event_row, in_utc, rectification_row, state_row
 from .rows import clean_text, labels_in_force
-from .tables import Correction, Prediction, Rectification, Ticket, TicketEvent, TicketState
+from .tables import Correction, Open311Request, Prediction, Rectification, Ticket, TicketEvent, TicketState
 
 __all__ = ["KINDS", "Lifecycle", "StaleState"]
 
@@ -154,3 +154,17 @@ class Lifecycle:
                 histories = self._steps_of(s, chunk)
                 for i in chunk:
                     yield {**self._current(s, tickets[i]), "text": tickets[i].text, **histories[i]}
+
+    def save_open311(self, ticket_id: str, *, service_code: str, address: str | None, lat: float | None,
+                     long: float | None) -> None:
+        """Keep what an Open311 client sent beside the description (once: a retried request keeps the first)."""
+        with self._session.begin() as s:
+            if s.get(Open311Request, ticket_id) is None:
+                s.add(Open311Request(ticket_id=ticket_id, service_code=service_code, address=clean_text(address),
+                                     lat=lat, long=long))
+
+    def open311_details(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The Open311 details of those of ``ids`` that came through Open311."""
+        with self._session() as s:
+            return {r.ticket_id: {"service_code": r.service_code, "address": r.address, "lat": r.lat, "long": r.long}
+                    for r in s.scalars(select(Open311Request).where(Open311Request.ticket_id.in_(list(ids))))}
