@@ -14,8 +14,10 @@ from triage.errors import TriageError
 from .common import app, fail, settings
 from .store_commands import DatabaseUrl, open_store
 
-lifecycle_app = typer.Typer(no_args_is_help=True, help="Move tickets along their life: escalation.")
-ledger_app = typer.Typer(no_args_is_help=True, help="The ledger (台账) of tickets and their handling.")
+lifecycle_app = typer.Typer(no_args_is_help=True, help="Move tickets along their life: escalation.\n\n"
+                                                         "Example: triage lifecycle escalate")
+ledger_app = typer.Typer(no_args_is_help=True, help="The ledger (台账) of tickets and their handling.\n\n"
+                                                     "Example: triage ledger export --from 2026-12-01 -o ledger.xlsx")
 app.add_typer(lifecycle_app, name="lifecycle")
 app.add_typer(ledger_app, name="ledger")
 
