@@ -47,10 +47,13 @@ def escalate(
 
     Example: triage lifecycle escalate
     """
+    life = _life(database_url, at)
     try:
-        taken = _life(database_url, at).escalate_due()
+        taken = life.escalate_due()
     except TriageError as e:
         fail(str(e))
+    finally:
+        life.store.close()
     for step in taken:
         typer.echo(json.dumps(step, ensure_ascii=False))
     typer.echo(f"{len(taken)} tickets escalated", err=True)
@@ -79,16 +82,17 @@ def export(
 
     if output.suffix.lower() != ".xlsx":
         fail(f"-o {output}: the ledger is written as .xlsx", code=2)
-    life = _life(database_url)
     days: list[date | None] = [d.date() if d else None for d in (start, end)]
-    try:
-        since, until = period(life, days[0], days[1])
-    except ValueError as e:
-        fail(str(e), code=2)
+    if days[0] and days[1] and days[1] < days[0]:
+        fail(f"--to {days[1]} is before --from {days[0]}", code=2)
+    life = _life(database_url)
+    since, until = period(life, days[0], days[1])
     try:
         n = write_xlsx(ledger_rows(life, Caller("cli", "staff"), since, until), output)
     except TriageError as e:
         fail(str(e))
     except OSError as e:
         fail(f"{output}: cannot write: {e.strerror}")
+    finally:
+        life.store.close()
     typer.echo(f"{n} tickets written to {output}", err=True)

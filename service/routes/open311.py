@@ -16,6 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from triage.labels import CATEGORIES
+
 from ..auth import Principal, key_principal
 from ..deps import Service
 from ..life_errors import caller_of
@@ -70,7 +72,8 @@ async def post_request(request: Request, service: Service) -> tuple[int, list[di
     if not role_allows(who.role, "intake"):
         raise Open311Error(403, f"a {who.role} key may not post requests")
     code, text = (form.get("service_code") or "").strip(), (form.get("description") or "").strip()
-    service_definition(code)
+    if code not in CATEGORIES:
+        raise Open311Error(400, f"service_code: {code!r} is not one of {', '.join(CATEGORIES)}")
     if not text:
         raise Open311Error(400, "description: required (the complaint to triage)")
     if len(text) > service.settings.max_text_chars:
