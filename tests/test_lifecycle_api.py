@@ -176,3 +176,12 @@ def test_the_table_is_served_with_the_deadlines(api):
     table = api.get("/v1/lifecycle", headers=api.key("unit", "SQ-XFL")).json()
     assert {"code": "returned", "name": "退回"} in table["states"]
     assert table["deadlines"]["street"]["normal"] == "5 working days" and table["calendar"] == "china"
+
+
+def test_the_service_does_not_start_with_an_invalid_transition_table(triager, tmp_path):
+    from triage.errors import ConfigError
+
+    bad = tmp_path / "lifecycle.yaml"
+    bad.write_text("start: a\nstates: {a: 甲}\nactions: {}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"^{bad}: actions"):
+        lifecycle_client(triager, tmp_path, FakeClock(), lifecycle_path=bad)

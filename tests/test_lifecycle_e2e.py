@@ -17,8 +17,8 @@ def test_a_ticket_from_intake_to_the_ledger(triager, tmp_path, database_url, mon
     clock = FakeClock()  # Monday 2026-12-07 09:00 in the city
     with lifecycle_client(triager, tmp_path, clock, database_url=database_url) as api:
         staff, street = api.key("staff"), api.key("unit", "JD-CG")
-        posted = api.post("/v1/triage", json={"text": "幸福里小区3号楼停水两天了，联系电话13812345678", "channel": "hotline",
-                                              "store": True}).json()
+        text = "幸福里小区3号楼停水两天了，联系电话13812345678"
+        posted = api.post("/v1/triage", json={"text": text, "channel": "hotline", "store": True}).json()
         ticket = posted["id"]
         api.post(f"/v1/tickets/{ticket}/corrections", json={"urgency": "normal"}, headers=staff)
 
@@ -64,8 +64,8 @@ def test_a_ticket_from_intake_to_the_ledger(triager, tmp_path, database_url, mon
     row = dict(zip(header, row, strict=True))
     assert {k: row[k] for k in ("编号", "来源", "登记时间", "责任单位", "层级", "状态", "整改措施", "进展", "完成时限",
                                 "是否超期", "满意度")} == {
-        "编号": ticket, "来源": "12345热线", "登记时间": "2026-12-07 09:00", "责任单位": "城关街道办事处", "层级": "街道",
-        "状态": "已回访", "整改措施": "更换3号楼进水阀门，恢复供水", "进展": "已联系供水公司排查",
+        "编号": ticket, "来源": "12345热线", "登记时间": "2026-12-07 09:00", "责任单位": "城关街道办事处",
+        "层级": "街道", "状态": "已回访", "整改措施": "更换3号楼进水阀门，恢复供水", "进展": "已联系供水公司排查",
         "完成时限": "2026-12-16 09:31", "是否超期": "否", "满意度": "满意"}
     assert "13812345678" not in row["问题"] and "停水" in row["问题"]
     steps = row["处理过程"].splitlines()

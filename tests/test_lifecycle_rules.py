@@ -76,7 +76,8 @@ def test_parents_go_one_level_up_and_default_where_none_is_named():
     ("  - {code: A, name: 甲, level: community, parent: Z}\n", "A: parent 'Z' is not a unit"),
     ("  - {code: A, name: 甲, level: community, parent: B}\n  - {code: B, name: 乙, level: district}\n",
      "A: parent B is a district unit, not one level above community"),
-    ("  - {code: A, name: 甲, level: community}\n  - {code: A, name: 乙, level: street}\n", "row 2: code 'A' is given twice"),
+    ("  - {code: A, name: 甲, level: community}\n  - {code: A, name: 乙, level: street}\n",
+     "row 2: code 'A' is given twice"),
 ])
 def test_an_invalid_unit_file_names_the_file_and_row(tmp_path, units, message):
     path = tmp_path / "escalation.yaml"
