@@ -21,8 +21,8 @@ _FIELDS = {"unit": "unit", "reason": "note", "measure": "measures", "satisfactio
 
 
 def caller_of(who: Principal) -> Caller:
-    """The key as the lifecycle sees it: a unit's key, or the desk (staff and admins)."""
-    return Caller(who.name, "unit" if who.role == "unit" else "staff", who.unit)
+    """The key as the lifecycle sees it: a unit's key, an intake system's, or the desk (staff and admins)."""
+    return Caller(who.name, who.role if who.role in ("unit", "intake") else "staff", who.unit)
 
 
 @contextmanager

@@ -44,7 +44,8 @@ def life_files(settings: Settings) -> tuple[Machine, Deadlines, FileDirectory]:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who takes a step: a name, ``unit``/``staff``/``system``, and a unit key's unit."""
+    """Who takes a step: a name, ``unit``, ``staff``, ``system`` (the escalation) or ``intake`` (reading Open311
+    requests only), and a unit key's unit."""
 
     name: str
     role: str

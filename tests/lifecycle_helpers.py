@@ -29,8 +29,8 @@ def lifecycle_client(triager, folder, clock: FakeClock, **settings) -> TestClien
 
     from service.app import create_app
 
-    app = create_app(service_settings(folder, log_requests=False, model_poll_seconds=0, escalation_seconds=0,
-                                      **settings), triager=triager, clock=clock)
+    chosen = {"log_requests": False, "model_poll_seconds": 0, "escalation_seconds": 0, **settings}
+    app = create_app(service_settings(folder, **chosen), triager=triager, clock=clock)
     client = TestClient(app)
     store = app.state.service.store
 

@@ -185,3 +185,20 @@ def test_the_service_does_not_start_with_an_invalid_transition_table(triager, tm
     bad.write_text("start: a\nstates: {a: 甲}\nactions: {}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=f"^{bad}: actions"):
         lifecycle_client(triager, tmp_path, FakeClock(), lifecycle_path=bad)
+
+
+def test_the_service_escalates_overdue_tickets_by_itself(triager, tmp_path):
+    import time
+
+    clock = FakeClock()
+    with lifecycle_client(triager, tmp_path, clock, escalation_seconds=0.05) as api:
+        ticket = store_ticket(api, urgency="emergency")
+        api.post(f"/v1/tickets/{ticket}/transitions", json={"action": "dispatch", "version": 0, "unit": "SQ-XFL"},
+                 headers=api.key("staff"))
+        clock.advance(hours=3)
+        for _ in range(100):
+            life = api.get(f"/v1/tickets/{ticket}/lifecycle", headers=api.key("staff")).json()
+            if life["unit"]["code"] != "SQ-XFL":
+                break
+            time.sleep(0.05)
+        assert life["unit"]["code"] == "JD-CG" and life["history"][-1]["actor"] == "escalation"

@@ -134,9 +134,10 @@ class Lifecycle:
                                   .order_by(TicketState.deadline, TicketState.ticket_id)))
 
     def lives(self, *, since: datetime | None = None, until: datetime | None = None,
-              ids: Sequence[str] | None = None, channel: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every ticket received in [``since``, ``until``) (or with one of ``ids``), as :meth:`life` gives it,
-        the earliest first; 500 tickets a query."""
+              ids: Sequence[str] | None = None, channel: str | None = None,
+              limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every ticket received in [``since``, ``until``) (or with one of ``ids``, or from ``channel``), as
+        :meth:`life` gives it, the earliest first, at most ``limit``; 500 tickets a query."""
         query = select(Ticket.id).order_by(Ticket.received_at, Ticket.id)
         if since is not None:
             query = query.where(Ticket.received_at >= in_utc(since))
@@ -146,6 +147,8 @@ class Lifecycle:
             query = query.where(Ticket.id.in_([clean_text(i) for i in ids]))
         if channel is not None:
             query = query.where(Ticket.channel == channel)
+        if limit is not None:
+            query = query.limit(limit)
         with self._session() as s:
             found = list(s.scalars(query))
             for start in range(0, len(found), 500):
