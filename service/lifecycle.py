@@ -85,7 +85,11 @@ class Life:
             note: str | None = None, satisfaction: str | None = None) -> dict[str, Any]:
         """Take ``action`` on a ticket; :class:`OutOfScope`, a :class:`~triage.errors.TransitionError`,
         :class:`~service.store.StaleState` or ValueError (an unknown unit, action or answer) refuse it."""
-        self.machine.action(action)
+        needs = self.machine.action(action).needs
+        extra = [name for name, value, need in (("unit", unit, "unit"), ("satisfaction", satisfaction, "satisfaction"))
+                 if value is not None and need not in needs]
+        if extra:
+            raise ValueError(f"{action} takes no {' or '.join(extra)}")
         if satisfaction is not None and satisfaction not in SATISFACTION:
             raise ValueError(f"satisfaction {satisfaction!r} is not one of {', '.join(SATISFACTION)}")
         target = None

@@ -202,3 +202,13 @@ def test_the_service_escalates_overdue_tickets_by_itself(triager, tmp_path):
                 break
             time.sleep(0.05)
         assert life["unit"]["code"] == "JD-CG" and life["history"][-1]["actor"] == "escalation"
+
+
+@pytest.mark.parametrize("body", [{"action": "accept", "version": 1, "unit": "SQ-HPL"},
+                                  {"action": "accept", "version": 1, "satisfaction": "dissatisfied"}])
+def test_a_step_refuses_what_its_action_does_not_take(api, body):
+    ticket = store_ticket(api)
+    step(api, ticket, api.staff, action="dispatch", version=0, unit="SQ-XFL")
+    r = step(api, ticket, api.staff, **body)
+    assert r.status_code == 422 and "accept takes no" in r.json()["error"]["message"]
+    assert api.get(f"/v1/tickets/{ticket}/lifecycle", headers=api.staff).json()["unit"]["code"] == "SQ-XFL"
