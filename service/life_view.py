@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from triage.labels import CATEGORY_NAMES, URGENCY_NAMES
-from triage.lifecycle import deadline_status
+from triage.lifecycle import SATISFACTION, deadline_status
 from triage.rules.deadlines import LEVEL_NAMES
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ def deadline_of(found: dict[str, Any], life: Life) -> Any:
 
 def public_life(found: dict[str, Any], life: Life) -> dict[str, Any]:
     """The answer of ``GET /v1/tickets/{id}/lifecycle`` for what :meth:`Store.life` found."""
-    from .lifecycle import SATISFACTION
-
     deadline = deadline_of(found, life)
     status = deadline_status(deadline.astimezone(life.tz), life.now(), closed_at=found["closed_at"],
                              suspended_at=found["suspended_at"])

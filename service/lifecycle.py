@@ -17,20 +17,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from triage.errors import IllegalTransition
-from triage.lifecycle import OPEN_AT_UNIT, Directory, FileDirectory, Machine, due_for_escalation, within
+from triage.lifecycle import OPEN_AT_UNIT, SATISFACTION, Directory, FileDirectory, Machine, due_for_escalation, within
 from triage.rules.deadlines import Deadlines
 
 from .life_view import public_life
 from .settings import Settings
 from .store import Store
 
-__all__ = ["SATISFACTION", "Caller", "Life", "OutOfScope", "life_files", "system_clock"]
+__all__ = ["Caller", "Life", "OutOfScope", "life_files", "system_clock"]
 
 log = logging.getLogger("triage.lifecycle")
-
-#: The answers of a 回访, code → Chinese name.
-SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
-
 
 def system_clock() -> datetime:
     return datetime.now(UTC)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from triage.lifecycle import SATISFACTION
+
 from ..auth import UnitUser
 from ..deps import ServiceDep
 from ..life_errors import caller_of, refusals
-from ..lifecycle import SATISFACTION
 from ..lifecycle_schemas import (
     LifePublic,
     RectificationCreate,

@@ -13,12 +13,14 @@ from typing import Any
 from ..datafiles import default_data_path, read_yaml
 from ..errors import ConfigError, IllegalTransition, MissingRequirement
 
-__all__ = ["ACTORS", "NEEDS", "Action", "Machine"]
+__all__ = ["ACTORS", "NEEDS", "SATISFACTION", "Action", "Machine"]
 
 #: Who may take an action: a unit's key, the dispatch desk (staff and admins), the escalation job.
 ACTORS = ("unit", "staff", "system")
 #: What an action may need before it is taken.
 NEEDS = ("unit", "reason", "measure", "satisfaction", "dissatisfied")
+#: The answers of a 回访, code → Chinese name (``dissatisfied`` is what lets a ticket be reopened).
+SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 
 
 @dataclass(frozen=True)
