@@ -51,9 +51,10 @@ def life(ticket_id: str, service: ServiceDep, who: UnitUser) -> dict:
                                    "`current.state` names it), or the ticket took another step since `version` "
                                    "(code stale_version; `current` gives the state and version now). Nothing "
                                    "was written.",
-                              _422="The body is not a step: an unknown action, unit or answer, or the action "
-                                   "needs what was not given (a unit, a note, a measure recorded first, a "
-                                   "satisfaction, a last 回访 of dissatisfied)."))
+                              _422="The body is not a step: an unknown action, unit or answer; a unit or a "
+                                   "satisfaction the action does not take; or the action needs what was not "
+                                   "given (a unit, a note, a measure recorded first, a satisfaction, a last 回访 "
+                                   "of dissatisfied)."))
 def step(ticket_id: str, body: TransitionCreate, service: ServiceDep, who: UnitUser) -> dict:
     """Take one step of the ticket's life (dispatch, accept, return, redispatch, suspend, resume, cannot_solve,
     escalate, close, visit, reopen); its history records who, when, from what, to what and why."""
