@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from triage import Triager
-from triage.rules.deadlines import Deadlines
 
 from .active_model import ActivePointer
 from .api_docs import install_api_docs
@@ -23,10 +24,11 @@ from .batching import MicroBatcher
 from .deps import Service
 from .errors import install_error_handlers
 from .hot_swap import ModelWatcher
+from .lifecycle import Life, life_files, system_clock
 from .metrics import Metrics
 from .middleware import RequestContext
 from .openapi import install_openapi
-from .routes import health, models, tickets, triage, ui
+from .routes import health, ledger, lifecycle, models, open311, tickets, triage, ui
 from .settings import Settings
 from .store import Store
 
@@ -36,9 +38,11 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, *, triager: Triager | None = None,
-               store: Store | None = None) -> FastAPI:
-    """Build the service: load and validate the model, policy and deadlines, open the store, wire the routes."""
+               store: Store | None = None, clock: Callable[[], datetime] = system_clock) -> FastAPI:
+    """Build the service: load and validate the model, policy, deadlines, transition table and units, open the
+    store, wire the routes. ``clock`` tells the time to deadlines and escalation (tests give a fake one)."""
     settings = settings or Settings()
+    machine, deadlines, directory = life_files(settings)
     store = store or Store.open(settings.database_url)
     pointer = ActivePointer(settings.models_dir, store)
     triager = triager or Triager.load(settings.model_version or pointer.current(), models_dir=settings.models_dir)
@@ -55,7 +59,11 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
         if settings.model_poll_seconds and not settings.model_version:
             watcher = ModelWatcher(app, settings.models_dir, settings.model_poll_seconds, wanted=pointer.current)
             watcher.start()
+        escalation = asyncio.create_task(_escalate_every(life, settings.escalation_seconds)) \
+            if settings.escalation_seconds else None
         yield
+        if escalation:
+            escalation.cancel()
         if watcher:
             watcher.stop()
         app.state.service.batcher.close()
@@ -65,15 +73,19 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
                   swagger_ui_oauth2_redirect_url=None,
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
     app.state.triager = triager
+    life = Life(store, machine, deadlines, directory, settings.timezone, clock)
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
-                                deadlines=Deadlines.load(settings.deadlines_path), metrics=metrics,
-                                store=store, keys=KeyCache(settings.key_cache_seconds), pointer=pointer)
+                                deadlines=deadlines, metrics=metrics, store=store,
+                                keys=KeyCache(settings.key_cache_seconds), pointer=pointer, life=life)
     app.state.started = time.monotonic()
     metrics.model.labels(triager.version).set(1)
     install_error_handlers(app)
     app.include_router(triage.router)
     app.include_router(tickets.router)
     app.include_router(models.router)
+    app.include_router(lifecycle.router)
+    app.include_router(ledger.router)
+    app.include_router(open311.router)
     app.include_router(health.router)
     app.include_router(ui.router)
     install_api_docs(app)
@@ -84,6 +96,17 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     app.add_middleware(RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes,
                        log_requests=settings.log_requests)
     return app
+
+
+async def _escalate_every(life: Life, seconds: float) -> None:
+    """Escalate overdue tickets every ``seconds``; a failed run is logged and the next one tries again."""
+    log = logging.getLogger("triage.lifecycle")
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(life.escalate_due)
+        except Exception as e:  # the database may be away for a moment: the next run catches up
+            log.warning('{"event": "escalation_failed", "error": "%s"}', type(e).__name__)
 
 
 def create_app_from_env() -> FastAPI:

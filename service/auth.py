@@ -21,7 +21,7 @@ from .errors import ApiError
 from .origin import from_this_site
 from .store import ROLES, role_allows
 
-__all__ = ["COOKIE", "Principal", "refuse_cross_site", "require"]
+__all__ = ["COOKIE", "Principal", "key_principal", "refuse_cross_site", "require"]
 
 COOKIE = "triage_key"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -40,6 +40,7 @@ _LOOPBACK = {"127.0.0.1", "::1"}
 class Principal:
     name: str
     role: str
+    unit: str | None = None  # a unit key's unit code
 
 
 class KeyCache:
@@ -47,15 +48,15 @@ class KeyCache:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._seen: dict[str, tuple[float, tuple[str, str] | None]] = {}
+        self._seen: dict[str, tuple[float, tuple[str, str, str | None] | None]] = {}
 
-    def get(self, key: str) -> tuple[bool, tuple[str, str] | None]:
+    def get(self, key: str) -> tuple[bool, tuple[str, str, str | None] | None]:
         hit = self._seen.get(key)
         if hit and time.monotonic() - hit[0] < self.seconds:
             return True, hit[1]
         return False, None
 
-    def put(self, key: str, value: tuple[str, str] | None) -> None:
+    def put(self, key: str, value: tuple[str, str, str | None] | None) -> None:
         if len(self._seen) > 10_000:
             self._seen.clear()
         self._seen[key] = (time.monotonic(), value)
@@ -79,17 +80,25 @@ async def principal(request: Request, needed: str, key: str | None = None) -> Pr
             return Principal("anonymous", "intake")
         raise ApiError(401, "Missing API key: send Authorization: Bearer <key>.",
                        "缺少 API 密钥：请在 Authorization 头中发送 Bearer <密钥>。")
-    cached, found = service.keys.get(key)
-    if not cached:
-        found = await run_in_threadpool(service.store.key_role, key)
-        service.keys.put(key, found)
-    if found is None:
+    who = await key_principal(request, key)
+    if who is None:
         raise ApiError(401, "Unknown or revoked API key.", "API 密钥无效或已吊销。")
-    who = Principal(*found)
     if not role_allows(who.role, needed):
         raise ApiError(403, f"This needs the {needed} role; the key's role is {who.role}.",
                        f"此操作需要 {needed} 角色，该密钥的角色是 {who.role}。")
     return who
+
+
+async def key_principal(request: Request, key: str | None) -> Principal | None:
+    """Who holds ``key`` (a key sent another way than the header, such as Open311's ``api_key``), or None."""
+    if not key:
+        return None
+    service = request.app.state.service
+    cached, found = service.keys.get(key)
+    if not cached:
+        found = await run_in_threadpool(service.store.key_identity, key)
+        service.keys.put(key, found)
+    return Principal(*found) if found else None
 
 
 def refuse_cross_site(request: Request) -> None:
@@ -122,5 +131,6 @@ def require(role: str):
 
 
 IntakeUser = require("intake")
+UnitUser = require("unit")  # a unit key (its own tickets), staff or admin
 StaffUser = require("staff")
 AdminUser = require("admin")

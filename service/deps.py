@@ -1,4 +1,4 @@
-"""Dependencies the routes declare: the service context (settings, batcher, deadlines, metrics, store).
+"""Dependencies the routes declare: the service context (settings, batcher, deadlines, metrics, store, lives).
 
 They are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread pool,
 which costs a thread hand-off per dependency per request.
@@ -16,6 +16,7 @@ from triage.rules.deadlines import Deadlines
 from .active_model import ActivePointer
 from .auth import KeyCache
 from .batching import MicroBatcher
+from .lifecycle import Life
 from .metrics import Metrics
 from .settings import Settings
 from .store import Store
@@ -34,6 +35,7 @@ class Service:
     store: Store
     keys: KeyCache
     pointer: ActivePointer
+    life: Life
 
 
 async def get_service(request: Request) -> Service:

@@ -28,7 +28,14 @@ class Settings(BaseSettings):
     models_dir: Path = Field(SHIPPED_MODELS, description="Models folder; default: the shipped models/.")
     model_version: str | None = Field(None, description="Serve this version instead of models/ACTIVE.")
     deadlines_path: Path | None = Field(None, description="Deadline policy; default: triage/data/deadlines.yaml.")
-    timezone: str = Field("Asia/Shanghai", description="Time zone of the deadlines returned.")
+    timezone: str = Field("Asia/Shanghai", description="Time zone of the deadlines returned and of working days.")
+    lifecycle_path: Path | None = Field(None, description="States and actions of a ticket after triage; default: "
+                                        "triage/data/lifecycle.yaml.")
+    escalation_path: Path | None = Field(None, description="Units and their parents for escalation, until the "
+                                         "dispatch directory gives them; default: triage/data/escalation.yaml.")
+    escalation_seconds: float = Field(60.0, ge=0, le=86_400, description="How often each worker sends tickets "
+                                      "past their deadline one level up (0: never; `triage lifecycle escalate` "
+                                      "does it once).")
     max_text_chars: int = Field(10_000, ge=1, le=100_000, description="Longer texts get 413.")
     max_batch_items: int = Field(1_000, ge=1, le=10_000, description="Larger batches get 413.")
     max_body_bytes: int = Field(8 << 20, ge=1 << 10, le=64 << 20, description="Larger request bodies get 413.")

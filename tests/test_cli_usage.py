@@ -63,7 +63,7 @@ def test_an_unknown_role_is_a_usage_error(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     result = runner.invoke(app, ["keys", "create", "--role", "root", "--database-url", url])
     assert result.exit_code == 2
-    assert "'root' is not one of 'intake', 'staff', 'admin'" in result.output
+    assert "'root' is not one of 'intake', 'unit', 'staff', 'admin'" in result.output
     assert not (tmp_path / "x.db").exists()  # refused before the store was opened
 
 

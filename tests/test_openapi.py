@@ -14,12 +14,17 @@ from jsonschema_rs import Draft202012Validator
 from service.app import create_app
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
-ROLES = {"intake": ["intake", "staff", "admin"], "staff": ["staff", "admin"], "admin": ["admin"]}
+ROLES = {"intake": ["intake", "staff", "admin"], "unit": ["unit", "staff", "admin"], "staff": ["staff", "admin"],
+         "admin": ["admin"]}
 NEEDS = {("post", "/v1/triage"): "intake", ("post", "/v1/triage/batch"): "intake",
          ("post", "/v1/tickets/{ticket_id}/corrections"): "staff", ("get", "/v1/tickets/{ticket_id}"): "staff",
          ("get", "/v1/review-queue"): "staff", ("get", "/v1/corrections/export"): "staff",
          ("get", "/v1/models"): "staff", ("post", "/v1/models/{version}/activate"): "admin",
-         ("post", "/v1/models/retrain"): "admin", ("get", "/v1/models/jobs/{job_id}"): "admin"}
+         ("post", "/v1/models/retrain"): "admin", ("get", "/v1/models/jobs/{job_id}"): "admin",
+         ("get", "/v1/lifecycle"): "unit", ("get", "/v1/tickets/{ticket_id}/lifecycle"): "unit",
+         ("post", "/v1/tickets/{ticket_id}/transitions"): "unit",
+         ("post", "/v1/tickets/{ticket_id}/rectifications"): "unit", ("get", "/v1/ledger"): "unit",
+         ("get", "/v1/ledger/summary"): "unit"}
 OPEN = {("get", "/v1/health"), ("get", "/v1/model"), ("get", "/metrics"), ("post", "/v1/noop")}
 
 
@@ -28,7 +33,8 @@ def api(triager, tmp_path_factory):
     app = create_app(service_settings(tmp_path_factory.mktemp("db"), open_intake="never", noop_route=True,
                                       log_requests=False, model_poll_seconds=0), triager=triager)
     with TestClient(app) as client:
-        client.keys = {role: app.state.service.store.create_key(role, role) for role in ROLES}
+        client.keys = {role: app.state.service.store.create_key(role, role, "SQ-XFL" if role == "unit" else None)
+                       for role in ROLES}
         client.spec = client.get("/openapi.json").json()
         yield client
 

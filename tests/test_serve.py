@@ -75,3 +75,14 @@ def test_serve_refuses_a_database_it_cannot_open():
                          timeout=60)
     assert out.returncode == 2
     assert out.stderr.startswith("Error: TRIAGE_DATABASE_URL: ") and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_serve_refuses_an_invalid_escalation_file_at_start_up(tmp_path):
+    bad = tmp_path / "escalation.yaml"
+    bad.write_text("units:\n  - {code: A, name: 甲, level: village}\n", encoding="utf-8")
+    env = {**os.environ, "TRIAGE_ESCALATION_PATH": str(bad)}
+    out = subprocess.run([TRIAGE, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.strip() == (f"Error: {bad}: units: row 1: A: level 'village' is not one of community, "
+                                  "street, district")

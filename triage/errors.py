@@ -11,6 +11,9 @@ The hierarchy, so that callers can catch as broadly or narrowly as they need::
     │   └── ModelIntegrityError    the model file does not match meta.json (tampered or corrupt)
     ├── InputError             a text or an input file cannot be read
     ├── CorpusError            a corpus file breaks the labeling contract
+    ├── TransitionError        a ticket cannot take this step of its life now
+    │   ├── IllegalTransition      the action is not allowed in the ticket's current state
+    │   └── MissingRequirement     the action needs something not given (a unit, a reason, a measure …)
     └── MissingDependencyError an optional extra is not installed (the message names the pip line)
 
 Library code raises these; only the command line turns them into user messages.
@@ -21,13 +24,16 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "CorpusError",
+    "IllegalTransition",
     "InputError",
     "LexiconError",
     "MissingDependencyError",
+    "MissingRequirement",
     "ModelError",
     "ModelIntegrityError",
     "ModelNotFoundError",
     "PolicyError",
+    "TransitionError",
     "TriageError",
 ]
 
@@ -69,6 +75,26 @@ class InputError(TriageError):
 
 class CorpusError(TriageError):
     """A corpus file breaks the labeling contract."""
+
+
+class TransitionError(TriageError):
+    """A ticket cannot take this step of its life now."""
+
+
+class IllegalTransition(TransitionError):
+    """The action is not one the ticket's current state allows; ``state`` names that state."""
+
+    def __init__(self, message: str, state: str, action: str) -> None:
+        super().__init__(message)
+        self.state, self.action = state, action
+
+
+class MissingRequirement(TransitionError):
+    """The action needs something the request did not give (``needs`` names what)."""
+
+    def __init__(self, message: str, needs: list[str]) -> None:
+        super().__init__(message)
+        self.needs = needs
 
 
 class MissingDependencyError(TriageError):

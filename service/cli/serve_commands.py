@@ -34,10 +34,12 @@ def serve(
     from triage.triager import Triager
 
     settings = settings_from_env()
+    from ..lifecycle import life_files
     from ..store import Store, StoreError
 
     try:  # fail here, with a clear message, before uvicorn starts its workers
         Triager.load(settings.model_version, models_dir=settings.models_dir)
+        life_files(settings)  # the deadlines, the transition table and the units, each checked
         Store.open(settings.database_url).close()  # creates or migrates the store once, before the workers
     except StoreError as e:
         reason = " ".join(str(e).split())

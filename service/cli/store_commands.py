@@ -25,9 +25,15 @@ class Role(StrEnum):
     keeps them equal)."""
 
     intake = "intake"
+    unit = "unit"
     staff = "staff"
     admin = "admin"
 
+
+
+def open_store(url: str | None):
+    """The store at --database-url (or the settings'), migrated; a bad URL exits 2."""
+    return _store(url)
 
 
 def _store(url: str | None):
@@ -48,17 +54,34 @@ def _store(url: str | None):
 @keys_app.command("create")
 def keys_create(
     role: Annotated[Role, typer.Option(metavar="ROLE",
-                                      help="intake (triage only), staff (review, correct) or admin (retrain).")],
+                                      help="intake (triage only), unit (its unit's tickets), staff (review, "
+                                           "correct, dispatch) or admin (retrain).")],
     name: Annotated[str | None, typer.Option(metavar="NAME",
                                              help="Who holds the key; recorded with every correction.")] = None,
+    unit: Annotated[str | None, typer.Option(metavar="CODE", help="The unit of a unit key (a code of the "
+                                             "escalation file, e.g. SQ-XFL).")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create an API key and print it once (only its hash is stored).
 
+    A unit key (--role unit --unit CODE) reads and moves only the tickets its unit holds (and those of
+    the units below it, for a 街道 or 区 department).
+
     Example: triage keys create --role staff --name 王芳
     """
+    if (role is Role.unit) != (unit is not None):
+        fail("--unit CODE goes with --role unit, and only with it", code=2)
+    if unit is not None:
+        from triage.lifecycle import FileDirectory
+
+        try:
+            directory = FileDirectory.load(settings().escalation_path)
+        except TriageError as e:
+            fail(str(e), code=2)
+        if directory.unit(unit) is None:
+            fail(f"--unit {unit}: not a unit of {directory.source}", code=2)
     try:
-        key = _store(database_url).create_key(name or role.value, role.value)
+        key = _store(database_url).create_key(name or (unit if unit else role.value), role.value, unit)
     except (TriageError, ValueError) as e:
         fail(str(e))
     typer.echo(key)

@@ -6,7 +6,6 @@ import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
@@ -105,7 +104,7 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     answer (the same ticket id, deadline included) and nothing is stored twice.
     """
     _check_length(body.text, service, "text")
-    now = datetime.now(ZoneInfo(service.settings.timezone))
+    now = service.life.now()
     [result] = await service.batcher.triage([body.text])
     caller_id = None if body.id is None else str(body.id)
     if body.store or service.settings.store_all:
@@ -139,7 +138,7 @@ async def triage_batch(body: TriageBatchCreate, request: Request, service: Servi
     good = [(i, item) for i, item in enumerate(checked) if isinstance(item, BatchItem)]
     out: list[dict[str, Any]] = [{"id": _raw_id(raw), "error": error_detail(item)} if isinstance(item, ApiError)
                                  else {} for raw, item in zip(body.items, checked, strict=True)]
-    now = datetime.now(ZoneInfo(service.settings.timezone))
+    now = service.life.now()
     results = await service.batcher.triage([item.text for _, item in good]) if good else []
     ids: list[str | None] = [None if item.id is None else str(item.id) for _, item in good]
     answers: list[tuple[str | None, TriageResult, datetime]] = [(i, r, now) for i, r in zip(ids, results, strict=True)]

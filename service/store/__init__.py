@@ -1,4 +1,4 @@
-"""The store of tickets, predictions, corrections, API keys and retraining jobs (SQLAlchemy 2).
+"""The store of tickets, predictions, corrections, API keys, retraining jobs and tickets' lives (SQLAlchemy 2).
 
 Imported only by what needs a database (the service, ``triage keys``, retraining):
 ``import triage`` does not pull it in.
@@ -7,7 +7,8 @@ Imported only by what needs a database (the service, ``triage keys``, retraining
 from .database import StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, KeyReused, fingerprint
 from .keys import ROLES, role_allows
-from .store import Conflict, NotFound, Stale, Store
+from .lifecycle import KINDS
+from .store import Conflict, NotFound, Stale, StaleState, Store
 
-__all__ = ["ROLES", "Conflict", "IdempotencyKey", "KeyReused", "NotFound", "Stale", "Store",
+__all__ = ["KINDS", "ROLES", "Conflict", "IdempotencyKey", "KeyReused", "NotFound", "Stale", "StaleState", "Store",
            "StoreError", "fingerprint", "make_engine", "migrate", "role_allows"]

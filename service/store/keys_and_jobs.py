@@ -24,24 +24,32 @@ class KeysAndJobs:
 
     # API keys
 
-    def create_key(self, name: str, role: str) -> str:
-        """A new key for ``role``; the key is returned once and only its hash is kept."""
+    def create_key(self, name: str, role: str, unit_code: str | None = None) -> str:
+        """A new key for ``role`` (a ``unit`` key for ``unit_code``); returned once, only its hash is kept."""
         if role not in ROLES:
             raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        if (role == "unit") != bool(unit_code):
+            raise ValueError("a unit key needs the code of its unit" if role == "unit"
+                             else f"only a unit key belongs to a unit, not a {role} key")
         key = generate_key()
         with self._session.begin() as s:
-            s.add(ApiKey(name=name, role=role, prefix=key[:8], key_hash=hash_key(key)))
+            s.add(ApiKey(name=name, role=role, prefix=key[:8], key_hash=hash_key(key), unit_code=unit_code))
         return key
 
     def key_role(self, key: str) -> tuple[str, str] | None:
         """(name, role) of a live key, or None for an unknown or revoked one."""
+        found = self.key_identity(key)
+        return found[:2] if found else None
+
+    def key_identity(self, key: str) -> tuple[str, str, str | None] | None:
+        """(name, role, unit code) of a live key, or None for an unknown or revoked one."""
         with self._session() as s:
             row = s.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))).first()
-            return (row.name, row.role) if row else None
+            return (row.name, row.role, row.unit_code) if row else None
 
     def list_keys(self) -> list[dict[str, Any]]:
         with self._session() as s:
-            return [{"id": k.id, "name": k.name, "role": k.role, "prefix": k.prefix,
+            return [{"id": k.id, "name": k.name, "role": k.role, "unit_code": k.unit_code, "prefix": k.prefix,
                      "created_at": utc_text(k.created_at), "revoked_at": utc_text(k.revoked_at)}
                     for k in s.scalars(select(ApiKey).order_by(ApiKey.id))]
 

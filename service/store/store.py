@@ -1,5 +1,6 @@
 """The store: tickets and their predictions saved, corrections appended. Every method is one transaction
-and returns plain dicts; :mod:`.review` reads, :mod:`.keys_and_jobs` keeps keys and jobs."""
+and returns plain dicts; :mod:`.review` reads, :mod:`.keys_and_jobs` keeps keys and jobs, :mod:`.lifecycle`
+keeps a ticket's life after triage."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from triage.labels import CATEGORIES, ROUTES, URGENCIES
 from .database import NotFound, StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, claim, remember
 from .keys_and_jobs import KeysAndJobs
+from .lifecycle import Lifecycle, StaleState
 from .review import Review
 from .rows import (
     LABEL_FIELDS,
@@ -29,7 +31,7 @@ from .rows import (
 )
 from .tables import Correction, Prediction, Ticket, utc_text, utcnow
 
-__all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Stale", "Store", "version_of"]
+__all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Stale", "StaleState", "Store", "version_of"]
 
 _CODES = {"category": CATEGORIES, "urgency": URGENCIES, "route": ROUTES}
 
@@ -50,7 +52,7 @@ class Conflict(StoreError):
         self.ids = list(ids)
 
 
-class Store(KeysAndJobs, Review):
+class Store(KeysAndJobs, Review, Lifecycle):
     """The store behind one engine. ``Store.open(url)`` also brings the schema up to date."""
 
     def __init__(self, engine: Engine) -> None:

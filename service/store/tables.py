@@ -1,4 +1,5 @@
-"""The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs, idempotency keys.
+"""The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs, idempotency keys,
+and a ticket's life after triage: its state, the history of its steps, its measures and progress, Open311 details.
 
 Corrections are append-only: a new correction is a new row, never an edit of an old one, so a
 ticket's history (who changed what, when, from what) is always complete. The schema itself is
@@ -13,8 +14,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Prediction", "RetrainJob", "Ticket", "utc_text",
-           "utcnow"]
+__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Open311Request", "Prediction", "Rectification",
+           "RetrainJob", "Ticket", "TicketEvent", "TicketState", "utc_text", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -83,6 +84,7 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(16))  # shown in listings; the key itself is never stored
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_code: Mapped[str | None] = mapped_column(String(64))  # a unit key's unit
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 
@@ -122,3 +124,68 @@ class ActiveModel(Base):
     version: Mapped[str] = mapped_column(String(64))
     changed_by: Mapped[str] = mapped_column(String(128))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TicketState(Base):
+    """Where a ticket is in its life now; ``version`` grows by one with every step (a stale write is refused)."""
+
+    __tablename__ = "ticket_states"
+    __table_args__ = (Index("ix_ticket_states_state_deadline", "state", "deadline"),)
+
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32))
+    unit_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    level: Mapped[str | None] = mapped_column(String(16))
+    deadline: Mapped[datetime | None]
+    suspended_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TicketEvent(Base):
+    """One step of a ticket's life, appended: who, when, from which state and unit to which, and why."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    from_unit: Mapped[str | None] = mapped_column(String(64), index=True)
+    to_unit: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(128))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    deadline: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Rectification(Base):
+    """A unit's 整改措施 (``measure``) or 进展 (``progress``) on a ticket, appended."""
+
+    __tablename__ = "rectifications"
+    __table_args__ = (Index("ix_rectifications_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    unit_code: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Open311Request(Base):
+    """What an Open311 client sent beside the description: the service it chose and where."""
+
+    __tablename__ = "open311_requests"
+
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    long: Mapped[float | None] = mapped_column(Float)
