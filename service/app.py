@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from triage import Triager
+from triage.incidents import IncidentPolicy
 from triage.rules.deadlines import Deadlines
 
 from .active_model import ActivePointer
@@ -26,7 +27,7 @@ from .hot_swap import ModelWatcher
 from .metrics import Metrics
 from .middleware import RequestContext
 from .openapi import install_openapi
-from .routes import health, models, tickets, triage, ui
+from .routes import health, incidents, models, tickets, triage, ui
 from .settings import Settings
 from .store import Store
 
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
                store: Store | None = None) -> FastAPI:
     """Build the service: load and validate the model, policy and deadlines, open the store, wire the routes."""
     settings = settings or Settings()
-    store = store or Store.open(settings.database_url)
+    store = store or Store.open(settings.database_url, incidents=IncidentPolicy.load(settings.incidents_path),
+                                merge=settings.merge_incidents)
     pointer = ActivePointer(settings.models_dir, store)
     triager = triager or Triager.load(settings.model_version or pointer.current(), models_dir=settings.models_dir)
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     install_error_handlers(app)
     app.include_router(triage.router)
     app.include_router(tickets.router)
+    app.include_router(incidents.router)
     app.include_router(models.router)
     app.include_router(health.router)
     app.include_router(ui.router)

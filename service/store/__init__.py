@@ -6,8 +6,9 @@ Imported only by what needs a database (the service, ``triage keys``, retraining
 
 from .database import StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, KeyReused, fingerprint
+from .incidents import Unsplittable
 from .keys import ROLES, role_allows
 from .store import Conflict, NotFound, Stale, Store
 
 __all__ = ["ROLES", "Conflict", "IdempotencyKey", "KeyReused", "NotFound", "Stale", "Store",
-           "StoreError", "fingerprint", "make_engine", "migrate", "role_allows"]
+           "StoreError", "Unsplittable", "fingerprint", "make_engine", "migrate", "role_allows"]

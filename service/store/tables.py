@@ -1,7 +1,9 @@
-"""The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs, idempotency keys.
+"""The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs, idempotency keys,
+and incidents (并单) with their members and what merging compares.
 
 Corrections are append-only: a new correction is a new row, never an edit of an old one, so a
-ticket's history (who changed what, when, from what) is always complete. The schema itself is
+ticket's history (who changed what, when, from what) is always complete. Incident memberships
+likewise: a split ends one (who, when, why) and starts another, and neither row is deleted. The schema itself is
 created and changed only by the Alembic migrations in ``migrations/``.
 """
 
@@ -10,11 +12,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Prediction", "RetrainJob", "Ticket", "utc_text",
-           "utcnow"]
+__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Incident", "IncidentBand", "IncidentKey",
+           "IncidentMember", "Prediction", "RetrainJob", "Ticket", "utc_text", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -122,3 +124,59 @@ class ActiveModel(Base):
     version: Mapped[str] = mapped_column(String(64))
     changed_by: Mapped[str] = mapped_column(String(128))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Incident(Base):
+    """Reports of one problem at one place (并单): every stored ticket belongs to one, alone or with others."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    category: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(256))  # the place key of its first report that had one
+    first_report_at: Mapped[datetime]
+    last_report_at: Mapped[datetime] = mapped_column(index=True)
+    members: Mapped[int] = mapped_column(Integer)  # tickets in it now (a split one leaves)
+
+
+class IncidentMember(Base):
+    """A ticket's membership of an incident; ``ended_at`` set (never deleted) when staff split it out."""
+
+    __tablename__ = "incident_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    how: Mapped[str] = mapped_column(String(16))  # opened (first report), merged (by the rule), split (by staff)
+    linked_by: Mapped[str] = mapped_column(String(128))  # "rule", or the name of the key that split it
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    similarity: Mapped[float | None] = mapped_column(Float)  # merged: with the member it matched
+    matched_ticket: Mapped[str | None] = mapped_column(String(128))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)  # why it was split out
+
+
+class IncidentKey(Base):
+    """What merging compares a new ticket with: its category, place key, time and MinHash signature."""
+
+    __tablename__ = "incident_keys"
+    __table_args__ = (Index("ix_incident_keys_place", "category", "place", "received_at"),)
+
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime]
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class IncidentBand(Base):
+    """One LSH band of a ticket's signature: tickets sharing a band are compared."""
+
+    __tablename__ = "incident_bands"
+    __table_args__ = (Index("ix_incident_bands_lookup", "category", "band", "received_at"),)
+
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime]
