@@ -50,8 +50,8 @@ def test_a_text_with_nothing_to_hash_is_similar_to_nothing_and_has_no_bands():
 
 def test_signatures_and_bands_are_the_same_in_another_process():
     h = MinHasher()
-    code = ("from triage.incidents import MinHasher; h = MinHasher(); s = h.signature(%r); "
-            "print(h.to_bytes(s).hex()); print(h.band_keys(s)[:4])" % PIPE)
+    code = (f"from triage.incidents import MinHasher; h = MinHasher(); s = h.signature({PIPE!r}); "
+            "print(h.to_bytes(s).hex()); print(h.band_keys(s)[:4])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "7"}).stdout.split("\n")
     signature = h.signature(PIPE)
