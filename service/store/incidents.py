@@ -20,7 +20,7 @@ from triage.labels import CATEGORIES
 
 from .database import NotFound, StoreError
 from .linking import lock_categories
-from .tables import Incident, IncidentKey, IncidentMember, Ticket, utc_text, utcnow
+from .tables import Incident, IncidentMember, Ticket, utc_text, utcnow
 
 __all__ = ["Incidents", "Unsplittable"]
 
@@ -72,7 +72,8 @@ class Incidents:
             is_open = s.scalar(select(func.count()).where(Incident.id == incident_id, self._open(now))) == 1
             rows = s.execute(select(IncidentMember, Ticket).join(Ticket, Ticket.id == IncidentMember.ticket_id)
                              .where(IncidentMember.incident_id == incident_id)
-                             .order_by(IncidentMember.ended_at.is_not(None), Ticket.received_at, Ticket.id)).all()
+                             .order_by(IncidentMember.ended_at.is_not(None), IncidentMember.received_at,
+                                       Ticket.id)).all()
             members = [{"ticket_id": t.id, "text": t.text, "received_at": utc_text(t.received_at), "how": m.how,
                         "linked_by": m.linked_by, "linked_at": utc_text(m.linked_at), "similarity": m.similarity,
                         "matched_ticket": m.matched_ticket, "ended_at": utc_text(m.ended_at),
@@ -86,31 +87,31 @@ class Incidents:
         alone in its incident.
         """
         with self._session.begin() as s:
-            key = s.get(IncidentKey, ticket_id)
-            if key is None:
+            current = s.scalars(select(IncidentMember).where(IncidentMember.ticket_id == ticket_id,
+                                                             IncidentMember.ended_at.is_(None))).first()
+            if current is None:
                 if s.get(Ticket, ticket_id) is None:
                     raise NotFound(f"no ticket {ticket_id!r}")
                 raise Unsplittable(f"ticket {ticket_id!r} was stored without incident merging")
-            lock_categories(s, {key.category})  # a split and a link of one category take turns
-            member = s.scalars(select(IncidentMember).where(IncidentMember.ticket_id == ticket_id,
-                                                            IncidentMember.ended_at.is_(None))).one()
-            old = s.get(Incident, member.incident_id)
+            lock_categories(s, {current.category})  # a split and a link of one category take turns
+            s.refresh(current)  # as it is now that no link of its category can change it
+            old = s.get(Incident, current.incident_id)
             if old.members <= 1:
                 raise Unsplittable(f"ticket {ticket_id!r} is alone in incident {old.id}")
             now = utcnow()
-            member.ended_at, member.ended_by, member.note = now, by, note
+            current.ended_at, current.ended_by, current.note = now, by, note
             old.members -= 1
             s.flush()
-            left = s.execute(select(func.min(Ticket.received_at), func.max(Ticket.received_at))
-                             .join(IncidentMember, IncidentMember.ticket_id == Ticket.id)
+            left = s.execute(select(func.min(IncidentMember.received_at), func.max(IncidentMember.received_at))
                              .where(IncidentMember.incident_id == old.id, IncidentMember.ended_at.is_(None))).one()
             old.first_report_at, old.last_report_at = left
-            new = Incident(category=key.category, place=key.place, first_report_at=key.received_at,
-                           last_report_at=key.received_at, members=1)
+            new = Incident(category=current.category, place=current.place, first_report_at=current.received_at,
+                           last_report_at=current.received_at, members=1)
             s.add(new)
             s.flush()
             s.add(IncidentMember(ticket_id=ticket_id, incident_id=new.id, how="split", linked_by=by, linked_at=now,
-                                 note=note))
+                                 note=note, category=current.category, place=current.place,
+                                 received_at=current.received_at, signature=current.signature))
             return {"ticket_id": ticket_id, "from_incident": old.id, "incident_id": new.id, "split_by": by,
                     "split_at": utc_text(now), "note": note}
 
@@ -127,9 +128,10 @@ class Incidents:
             counts: dict[tuple[str, str], list[int]] = {}
             without = 0
             for start, end, slot in ((since, now, 0), (before, since, 1)):
-                rows = s.execute(select(IncidentKey.place, IncidentKey.category, func.count())
-                                 .where(IncidentKey.received_at >= start, IncidentKey.received_at < end)
-                                 .group_by(IncidentKey.place, IncidentKey.category)).all()
+                rows = s.execute(select(IncidentMember.place, IncidentMember.category, func.count())
+                                 .where(IncidentMember.received_at >= start, IncidentMember.received_at < end,
+                                        IncidentMember.ended_at.is_(None))
+                                 .group_by(IncidentMember.place, IncidentMember.category)).all()
                 for place, category, n in rows:
                     if place is None:
                         without += n if slot == 0 else 0

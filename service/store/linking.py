@@ -1,37 +1,60 @@
 """Linking a stored ticket to an open incident (并单), inside the transaction that stores it.
 
-Candidates come from the database, not from memory, so every worker and every host sharing a
-PostgreSQL store sees the same incidents: the recent tickets of the same category that share an
-LSH band with the new one (``incident_bands``), and, when the new one names a place, the recent
-tickets of that category at that place (``incident_keys``), at most ``candidates`` of each,
-newest first. Each candidate is judged with :func:`triage.incidents.same_incident`; the new
-ticket joins the incident of the most similar one that is the same incident, or opens its own.
+Each worker keeps an in-memory LSH index of the recent tickets (:class:`triage.incidents.
+IncidentIndex`), rebuilt from the database: before a ticket of a category is linked, the
+memberships of that category added since the worker last looked (by any worker, on any host)
+are read in (the first time, those of the category's window), with their signatures. So every
+worker judges against what the database holds, while a link costs one small read and two small
+writes (the incident opened or updated, and the membership with the ticket's signature), not a
+read of every recent ticket.
 
-Two tickets of one incident stored at once must not open two incidents: on PostgreSQL linking
-takes a transaction-level advisory lock per category (in category order, so two batches never
-wait on each other crosswise); SQLite's write transactions already run one at a time.
+The ticket joins the incident of the most similar candidate that
+:func:`triage.incidents.same_incident` calls the same incident, or opens its own.
+
+Two tickets of one incident stored at once must not open two incidents, and a worker must not
+miss a membership another has not yet committed: on PostgreSQL linking takes a
+transaction-level advisory lock per category (in category order, so two batches never wait on
+each other crosswise), under which a category's memberships are written and numbered one
+transaction at a time; SQLite's write transactions already run one at a time. Within a worker,
+a thread lock (taken after the database's) keeps the index to one thread at a time.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, bindparam, case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from triage.incidents import IncidentPolicy, MinHasher, Report, place_key, same_incident
+from triage.incidents import IncidentIndex, IncidentPolicy, MinHasher, Report, place_key
 from triage.labels import CATEGORIES
 
-from .tables import Incident, IncidentBand, IncidentKey, IncidentMember
+from .tables import Incident, IncidentMember
 
 __all__ = ["RULE", "IncidentLinker", "Pending", "lock_categories"]
 
 #: ``linked_by`` of the memberships the rule made.
 RULE = "rule"
 _LOCK_CLASS = 1234512346  # pg_advisory_xact_lock(class, category): one lock per category
+_FORGET_EVERY = 2_000  # links between two sweeps of the index for reports past every window
+# Core statements built once, not the ORM's unit of work: linking runs for every stored ticket
+_INCIDENTS, _MEMBERS = Incident.__table__, IncidentMember.__table__
+_READ_IN = (select(_MEMBERS.c.id, _MEMBERS.c.ticket_id, _MEMBERS.c.incident_id, _MEMBERS.c.signature,
+                   _MEMBERS.c.place, _MEMBERS.c.received_at)
+            .where(_MEMBERS.c.category == bindparam("category")).order_by(_MEMBERS.c.id))
+_READ_SINCE = _READ_IN.where(_MEMBERS.c.id > bindparam("after"))
+_READ_WINDOW = _READ_IN.where(_MEMBERS.c.received_at >= bindparam("since"))
+_JOIN = (update(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident"))
+         .values(members=_INCIDENTS.c.members + 1,
+                 last_report_at=case((_INCIDENTS.c.last_report_at < bindparam("at"), bindparam("at")),
+                                     else_=_INCIDENTS.c.last_report_at),
+                 place=func.coalesce(_INCIDENTS.c.place, bindparam("new_place"))))
+_OPEN = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
+_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id)
 
 
 def lock_categories(s: Session, categories: set[str]) -> None:
@@ -49,11 +72,12 @@ def _naive_utc(moment: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Pending:
-    """A ticket about to be linked: its id, what merging knows of it and its LSH band keys."""
+    """A ticket about to be linked: its id, what merging knows of it (time in naive UTC) and its LSH bands."""
 
     ticket_id: str
     report: Report
     bands: list[int]
+    at: datetime  # as given, for the database
 
 
 class IncidentLinker:
@@ -62,82 +86,74 @@ class IncidentLinker:
     def __init__(self, policy: IncidentPolicy) -> None:
         self.policy = policy
         self.hasher: MinHasher = policy.hasher()
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the index; the next link reads it again from the database (after a rolled-back write)."""
+        with self._lock:
+            self._index = IncidentIndex(self.policy)
+            self._seen: dict[str, int] = {}  # category -> the last membership id read in
+            self._links = 0
 
     def prepare(self, ticket_id: str, text: str, result: dict[str, Any], at: datetime) -> Pending:
         """The signature and bands of one ticket (before the transaction: NumPy work holds no lock)."""
         signature = self.hasher.signature(text)
-        return Pending(ticket_id, Report(signature, result["category"], place_key(result), at),
-                       self.hasher.band_keys(signature))
+        report = Report(signature, result["category"], place_key(result), _naive_utc(at))
+        return Pending(ticket_id, report, self.hasher.band_keys(signature), at)
 
     def link(self, s: Session, pending: Sequence[Pending]) -> dict[str, int]:
         """Store each ticket's keys and link it to an incident, in order; returns ticket id → incident id."""
         lock_categories(s, {p.report.category for p in pending})
+        c = s.connection()
         out = {}
-        for p in pending:
-            out[p.ticket_id] = self._link_one(s, p)
+        with self._lock:
+            for p in pending:
+                self._catch_up(c, p)
+                out[p.ticket_id] = self._link_one(c, p)
+            self._links += len(pending)
+            if self._links >= _FORGET_EVERY:
+                newest = max(p.report.at for p in pending)
+                self._index.forget_before(newest - max(self.policy.window(k) for k in CATEGORIES))
+                self._links = 0
         return out
 
-    def _candidates(self, s: Session, p: Pending) -> list[str]:
-        r, limit = p.report, self.policy.candidates
-        since, until = r.at - self.policy.window(r.category), r.at + self.policy.window(r.category)
-        found: list[str] = []
-        if p.bands:
-            # the tickets sharing the most bands first (the likeliest to be similar), then the newest
-            found += s.scalars(select(IncidentBand.ticket_id).where(
-                IncidentBand.category == r.category, IncidentBand.band.in_(p.bands),
-                IncidentBand.received_at.between(since, until)).group_by(IncidentBand.ticket_id)
-                .order_by(func.count().desc(), func.max(IncidentBand.received_at).desc()).limit(limit)).all()
-        if r.place is not None:
-            found += s.scalars(select(IncidentKey.ticket_id).where(
-                IncidentKey.category == r.category, IncidentKey.place == r.place,
-                IncidentKey.received_at.between(since, until)).order_by(IncidentKey.received_at.desc())
-                .limit(limit)).all()
-        return list(dict.fromkeys(found))
+    def _catch_up(self, c: Connection, p: Pending) -> None:
+        """Read in the category's memberships added since this worker last looked."""
+        category = p.report.category
+        if category in self._seen:
+            rows = c.execute(_READ_SINCE, {"category": category, "after": self._seen[category]})
+        else:  # the first look: the tickets that could still share an incident with this one
+            rows = c.execute(_READ_WINDOW, {"category": category, "since": p.at - self.policy.window(category)})
+        for member_id, ticket_id, incident_id, signature, place, received_at in rows:
+            sig = self.hasher.from_bytes(signature)
+            self._index.add(ticket_id, incident_id, Report(sig, category, place, _naive_utc(received_at)),
+                            self.hasher.band_keys(sig))
+            self._seen[category] = member_id
+        self._seen.setdefault(category, 0)
 
-    def _best_match(self, s: Session, p: Pending) -> tuple[int, str, float] | None:
-        """(incident id, matched ticket, similarity) of the most similar same-incident candidate."""
-        ids = self._candidates(s, p)
-        if not ids:
-            return None
-        rows = s.execute(select(IncidentKey, IncidentMember.incident_id)
-                         .join(IncidentMember, IncidentMember.ticket_id == IncidentKey.ticket_id)
-                         .where(IncidentKey.ticket_id.in_(ids), IncidentMember.ended_at.is_(None))
-                         .order_by(IncidentKey.received_at.desc()).limit(self.policy.candidates * 2)).all()
-        best: tuple[int, str, float] | None = None
-        at = _naive_utc(p.report.at)
-        for key, incident_id in rows:
-            other = Report(self.hasher.from_bytes(key.signature), key.category, key.place,
-                           _naive_utc(key.received_at))
-            decision = same_incident(Report(p.report.signature, p.report.category, p.report.place, at), other,
-                                     self.policy)
-            if decision.same and (best is None or decision.similarity > best[2]):
-                best = (incident_id, key.ticket_id, float(decision.similarity))
-        return best
-
-    def _link_one(self, s: Session, p: Pending) -> int:
+    def _link_one(self, c: Connection, p: Pending) -> int:
         r = p.report
-        match = self._best_match(s, p)
+        match = self._index.best_match(r, p.bands)
+        if match is not None:
+            # the category's lock is held: no one else changes this incident meanwhile
+            moved = c.execute(_JOIN, {"incident": match.incident_id, "at": p.at, "new_place": r.place}).rowcount
+            if moved != 1:  # the index held an incident a rolled-back write made: start it again
+                self._index = IncidentIndex(self.policy)
+                self._seen.clear()
+                match = None
         if match is None:
-            incident = Incident(category=r.category, place=r.place, first_report_at=r.at, last_report_at=r.at,
-                                members=1)
-            s.add(incident)
-            s.flush()
-            incident_id, how, similarity, matched = incident.id, "opened", None, None
+            incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "first_report_at": p.at,
+                                            "last_report_at": p.at, "members": 1}).scalar_one()
+            how, similarity, matched = "opened", None, None
         else:
-            incident_id, matched, similarity = match
-            how = "merged"
-            incident = s.get(Incident, incident_id)  # the category's lock is held: no one else changes it
-            incident.members += 1
-            if _naive_utc(incident.last_report_at) < _naive_utc(r.at):
-                incident.last_report_at = r.at
-            if incident.place is None and r.place is not None:
-                incident.place = r.place
-        s.add(IncidentMember(ticket_id=p.ticket_id, incident_id=incident_id, how=how, linked_by=RULE, linked_at=r.at,
-                             similarity=similarity, matched_ticket=matched))
-        s.add(IncidentKey(ticket_id=p.ticket_id, category=r.category, place=r.place, received_at=r.at,
-                          signature=self.hasher.to_bytes(r.signature)))
-        if p.bands:
-            s.execute(insert(IncidentBand), [{"ticket_id": p.ticket_id, "band": b, "category": r.category,
-                                              "received_at": r.at} for b in p.bands])
-        s.flush()
+            incident_id, how, similarity, matched = match.incident_id, "merged", match.similarity, match.ticket_id
+        member_id = c.execute(_MEMBER, {"ticket_id": p.ticket_id, "incident_id": incident_id, "how": how,
+                                        "linked_by": RULE, "linked_at": p.at, "similarity": similarity,
+                                        "matched_ticket": matched, "category": r.category, "place": r.place,
+                                        "received_at": p.at, "signature": self.hasher.to_bytes(r.signature)}
+                              ).scalar_one()
+        self._index.add(p.ticket_id, incident_id, r, p.bands)
+        if self._seen.get(r.category, 0) < member_id:
+            self._seen[r.category] = member_id  # read in everything before it under the lock: nothing skipped
         return incident_id

@@ -134,9 +134,13 @@ class Store(KeysAndJobs, Review, Incidents):
             for i in inserted:
                 s.add(new_prediction(i, first[i]["result"]))
             if self.merge:
-                incidents = self._linker.link(s, [
-                    prepared.get(i) or self._linker.prepare(i, first[i]["ticket"]["text"], first[i]["result"], now)
-                    for i in first if i in inserted])
+                try:
+                    incidents = self._linker.link(s, [
+                        prepared.get(i) or self._linker.prepare(i, first[i]["ticket"]["text"], first[i]["result"],
+                                                                now) for i in first if i in inserted])
+                except BaseException:
+                    self._linker.reset()  # before the rollback lets another link of these categories in
+                    raise
             stored = self._first_answers(s, [i for i in first if i not in inserted])
             incidents.update(self.current_incidents(s, [i for i in first if i not in inserted]))
             if idempotency and done is None:

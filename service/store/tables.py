@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Incident", "IncidentBand", "IncidentKey",
+__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Incident",
            "IncidentMember", "Prediction", "RetrainJob", "Ticket", "utc_text", "utcnow"]
 
 
@@ -140,9 +140,12 @@ class Incident(Base):
 
 
 class IncidentMember(Base):
-    """A ticket's membership of an incident; ``ended_at`` set (never deleted) when staff split it out."""
+    """A ticket's membership of an incident, with what merging compares a new ticket with (its category, place
+    key, time and MinHash signature; its LSH bands are computed from the signature when a worker reads it in).
+    ``ended_at`` is set (the row never deleted) when staff split the ticket out; the split's row copies the keys."""
 
     __tablename__ = "incident_members"
+    __table_args__ = (Index("ix_incident_members_category_id", "category", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
@@ -155,28 +158,7 @@ class IncidentMember(Base):
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(String(128))
     note: Mapped[str | None] = mapped_column(Text)  # why it was split out
-
-
-class IncidentKey(Base):
-    """What merging compares a new ticket with: its category, place key, time and MinHash signature."""
-
-    __tablename__ = "incident_keys"
-    __table_args__ = (Index("ix_incident_keys_place", "category", "place", "received_at"),)
-
-    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[str] = mapped_column(String(32))
     place: Mapped[str | None] = mapped_column(String(256))
-    received_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(index=True)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class IncidentBand(Base):
-    """One LSH band of a ticket's signature: tickets sharing a band are compared."""
-
-    __tablename__ = "incident_bands"
-    __table_args__ = (Index("ix_incident_bands_lookup", "category", "band", "received_at"),)
-
-    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
-    band: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    category: Mapped[str] = mapped_column(String(32))
-    received_at: Mapped[datetime]

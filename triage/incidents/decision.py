@@ -82,15 +82,20 @@ def place_key(result: Any) -> str | None:
     return None
 
 
-def same_incident(a: Report, b: Report, policy: IncidentPolicy) -> Decision:
-    """Decide whether ``a`` and ``b`` are one incident under ``policy`` (see the module's rule)."""
+def same_incident(a: Report, b: Report, policy: IncidentPolicy, *, score: float | None = None) -> Decision:
+    """Decide whether ``a`` and ``b`` are one incident under ``policy`` (see the module's rule).
+
+    ``score`` is their similarity when it was already measured (a store measures a new ticket
+    against all its candidates in one pass); by default it is measured here, when the rule gets
+    that far."""
     if a.category != b.category:
         return Decision(False, "category")
     if abs(a.at - b.at) > policy.window(a.category):
         return Decision(False, "time")
     if a.place is not None and b.place is not None and a.place != b.place:
         return Decision(False, "place")
-    score = similarity(a.signature, b.signature)
+    if score is None:
+        score = similarity(a.signature, b.signature)
     if a.place is not None and a.place == b.place:
         return Decision(score >= policy.same_place, "same_place", score)
     return Decision(score >= policy.no_place, "no_place", score)

@@ -19,7 +19,7 @@ from .signatures import MinHasher
 
 __all__ = ["IncidentPolicy"]
 
-_SIGNATURE_KEYS = ("ngram", "num_perm", "rows", "seed")
+_SIGNATURE_KEYS = ("ngram", "num_perm", "bands", "rows", "seed")
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,21 @@
 """MinHash signatures of character n-grams, and the LSH bands that find similar texts quickly.
 
-A text becomes the set of its character n-grams (after :func:`triage.text.normalize.normalize`,
-keeping letters, digits and Chinese characters only). Each n-gram is hashed from its code points
-with fixed constants, so a signature is the same in every process and on every host; each of
-``num_perm`` hash functions (the n-gram's hash xor a seed, through the splitmix64 finaliser) keeps
-its smallest value over the set. The share of
+A text becomes the set of its character n-grams, after NFKC (full-width letters, digits and
+punctuation folded to half-width) and lower case, keeping letters, digits and Chinese characters
+only. Traditional characters are not folded to simplified ones: they are rare on the hotline, and
+the full :func:`triage.text.normalize.normalize` would cost more than the rest of the signature.
+Each n-gram is hashed from its code points with fixed constants, so a signature is the same in
+every process and on every host; each of ``num_perm`` multiply-shift hash functions
+(``(a·x + b) mod 2**64``, its high 32 bits) keeps its smallest value over the set. The share of
 positions where two signatures agree estimates the Jaccard similarity of the two n-gram sets.
 
-LSH banding cuts a signature into bands of ``rows`` values: two texts whose similarity is ``s``
-share at least one band with probability ``1 - (1 - s**rows)**bands``, so a store looks up the
-texts sharing a band with a new one instead of comparing it with every recent text.
+LSH banding cuts the signature's first ``bands × rows`` values into bands of ``rows`` values: two
+texts whose similarity is ``s`` share at least one band with probability
+``1 - (1 - s**rows)**bands``, so a store looks up the texts sharing a band with a new one instead
+of comparing it with every recent text. Fewer bands than the signature could give keep what a
+store writes per text small, while all ``num_perm`` values still estimate the similarity.
 
->>> h = MinHasher(num_perm=64, ngram=2, rows=2)
+>>> h = MinHasher(num_perm=64, ngram=2, rows=2, bands=16)
 >>> a = h.signature("幸福小区3号楼水管爆了，水流了一地")
 >>> b = h.signature("幸福小区3号楼的水管爆了，楼道里全是水")
 >>> round(float(similarity(a, b)), 1) > round(float(similarity(a, h.signature("路灯不亮"))), 1)
@@ -24,9 +28,9 @@ import re
 
 import numpy as np
 
-from ..text.normalize import normalize
+from ..text.normalize import nfkc
 
-__all__ = ["MinHasher", "similarity"]
+__all__ = ["MinHasher", "similarities", "similarity"]
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C], dtype=np.uint64)
@@ -35,7 +39,7 @@ _EMPTY = np.uint64(np.iinfo(np.uint64).max)
 
 def _ngram_hashes(text: str, n: int) -> np.ndarray:
     """The distinct 32-bit hashes of the text's character n-grams (a shorter text is one n-gram)."""
-    kept = _KEEP.sub("", normalize(text))
+    kept = _KEEP.sub("", nfkc(text).lower())
     if not kept:
         return np.empty(0, dtype=np.uint64)
     points = np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -47,34 +51,35 @@ def _ngram_hashes(text: str, n: int) -> np.ndarray:
 
 
 class MinHasher:
-    """Signatures of ``num_perm`` values over character ``ngram``-grams, banded ``rows`` values a band."""
+    """Signatures of ``num_perm`` values over character ``ngram``-grams; ``bands`` LSH bands of ``rows`` values
+    (default: as many as the signature holds)."""
 
-    def __init__(self, *, num_perm: int = 64, ngram: int = 2, rows: int = 2, seed: int = 12345) -> None:
-        if num_perm < 1 or ngram < 1 or rows < 1 or num_perm % rows:
-            raise ValueError(f"num_perm ({num_perm}) must be a positive multiple of rows ({rows}); ngram >= 1")
-        self.num_perm, self.ngram, self.rows, self.seed = num_perm, ngram, rows, seed
+    def __init__(self, *, num_perm: int = 128, ngram: int = 2, rows: int = 2, bands: int | None = None,
+                 seed: int = 12345) -> None:
+        bands = num_perm // rows if bands is None else bands
+        if min(num_perm, ngram, rows, bands) < 1 or bands * rows > num_perm:
+            raise ValueError(f"bands × rows ({bands} × {rows}) must be at least 1 and at most num_perm ({num_perm}); "
+                             f"ngram ({ngram}) at least 1")
+        self.num_perm, self.ngram, self.rows, self.bands, self.seed = num_perm, ngram, rows, bands, seed
         rng = np.random.default_rng(seed)
-        self._seeds = rng.integers(0, np.iinfo(np.uint64).max, size=(num_perm, 1), dtype=np.uint64,
-                                   endpoint=True)
+        self._a = rng.integers(0, 1 << 63, size=(num_perm, 1), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._b = rng.integers(0, 1 << 63, size=(num_perm, 1), dtype=np.uint64)
         self._band_mix = rng.integers(1, (1 << 62), size=rows, dtype=np.uint64) | np.uint64(1)
-
-    @property
-    def bands(self) -> int:
-        return self.num_perm // self.rows
 
     def signature(self, text: str) -> np.ndarray:
         """``num_perm`` unsigned 64-bit values; a text with no letters or digits gets the empty signature."""
         grams = _ngram_hashes(text, self.ngram)
         if grams.size == 0:
             return np.full(self.num_perm, _EMPTY, dtype=np.uint64)
-        return _mix64(grams[None, :] ^ self._seeds).min(axis=1)
+        with np.errstate(over="ignore"):  # multiplication wraps: the hash is taken mod 2**64
+            return ((self._a * grams[None, :] + self._b) >> np.uint64(32)).min(axis=1)
 
     def band_keys(self, signature: np.ndarray) -> list[int]:
         """One signed 63-bit key per band (the band's number is mixed in, so bands never collide by
         position); the empty signature has none."""
         if bool((signature == _EMPTY).all()):
             return []
-        rows = signature.reshape(self.bands, self.rows)
+        rows = signature[:self.bands * self.rows].reshape(self.bands, self.rows)
         with np.errstate(over="ignore"):  # wrapping multiplication is the hash
             mixed = (rows * self._band_mix[None, :]).sum(axis=1, dtype=np.uint64)
             mixed ^= np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -89,12 +94,14 @@ class MinHasher:
         return np.frombuffer(data, dtype="<u8").astype(np.uint64)
 
 
-def _mix64(z: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser: a bijection of 64-bit values that scatters nearby inputs."""
-    with np.errstate(over="ignore"):  # multiplication wraps, as the finaliser means it to
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+def similarities(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """:func:`similarity` of one signature with each row of ``others`` (one NumPy pass)."""
+    if others.size == 0:
+        return np.zeros(0)
+    if bool((signature == _EMPTY).all()):
+        return np.zeros(others.shape[0])
+    same = (others == signature[None, :]).mean(axis=1)
+    return np.where((others == _EMPTY).all(axis=1), 0.0, same)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
