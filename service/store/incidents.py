@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage.incidents import IncidentPolicy
@@ -43,33 +43,42 @@ class Incidents:
         return dict(s.execute(select(IncidentMember.ticket_id, IncidentMember.incident_id).where(
             IncidentMember.ticket_id.in_(ids), IncidentMember.ended_at.is_(None))).all())
 
-    def _open(self, now: datetime):
-        return or_(*(and_(Incident.category == c, Incident.last_report_at >= now - self.incident_policy.window(c))
-                     for c in CATEGORIES))
-
-    @staticmethod
-    def _row(i: Incident, is_open: bool) -> dict[str, Any]:
-        return {"id": i.id, "category": i.category, "place": i.place, "members": i.members,
-                "first_report_at": utc_text(i.first_report_at), "last_report_at": utc_text(i.last_report_at),
-                "open": is_open}
+    def _summaries(self, s: Session, ids: Any, now: datetime) -> list[dict[str, Any]]:
+        """Category, place, members now, first and last report, and whether it is open, of each incident in
+        ``ids`` (a list, or a query of incident ids)."""
+        query = (select(Incident.id, Incident.category, Incident.place, func.count(IncidentMember.id),
+                        func.min(IncidentMember.received_at), func.max(IncidentMember.received_at),
+                        func.max(IncidentMember.place))
+                 .join(IncidentMember, IncidentMember.incident_id == Incident.id)
+                 .where(IncidentMember.ended_at.is_(None)).group_by(Incident.id, Incident.category, Incident.place))
+        query = query.where(Incident.id.in_(ids))
+        out = []
+        for incident_id, category, place, members, first, last, member_place in s.execute(query):
+            last_aware = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
+            out.append({"id": incident_id, "category": category, "place": place or member_place, "members": members,
+                        "first_report_at": utc_text(first), "last_report_at": utc_text(last),
+                        "open": last_aware >= now - self.incident_policy.window(category)})
+        return out
 
     def open_incidents(self, *, min_members: int = 2, limit: int = 100,
                        now: datetime | None = None) -> list[dict[str, Any]]:
         """Open incidents with at least ``min_members`` tickets, the most recently reported first."""
         now = now or utcnow()
+        longest = max(self.incident_policy.window(c) for c in CATEGORIES)
         with self._session() as s:
-            rows = s.scalars(select(Incident).where(self._open(now), Incident.members >= min_members)
-                             .order_by(Incident.last_report_at.desc(), Incident.id.desc()).limit(limit)).all()
-            return [self._row(i, True) for i in rows]
+            recent = select(IncidentMember.incident_id).where(
+                IncidentMember.ended_at.is_(None), IncidentMember.received_at >= now - longest)
+            found = [i for i in self._summaries(s, recent, now) if i["open"] and i["members"] >= min_members]
+        found.sort(key=lambda i: (i["last_report_at"], i["id"]), reverse=True)
+        return found[:limit]
 
     def incident(self, incident_id: int, now: datetime | None = None) -> dict[str, Any]:
         """The incident and every membership it has had: current members first, by arrival, then split ones."""
         now = now or utcnow()
         with self._session() as s:
-            found = s.get(Incident, incident_id)
-            if found is None:
+            [summary] = self._summaries(s, [incident_id], now) or [None]
+            if summary is None:
                 raise NotFound(f"no incident {incident_id}")
-            is_open = s.scalar(select(func.count()).where(Incident.id == incident_id, self._open(now))) == 1
             rows = s.execute(select(IncidentMember, Ticket).join(Ticket, Ticket.id == IncidentMember.ticket_id)
                              .where(IncidentMember.incident_id == incident_id)
                              .order_by(IncidentMember.ended_at.is_not(None), IncidentMember.received_at,
@@ -78,7 +87,7 @@ class Incidents:
                         "linked_by": m.linked_by, "linked_at": utc_text(m.linked_at), "similarity": m.similarity,
                         "matched_ticket": m.matched_ticket, "ended_at": utc_text(m.ended_at),
                         "ended_by": m.ended_by, "note": m.note} for m, t in rows]
-            return {**self._row(found, is_open), "tickets": members}
+            return {**summary, "tickets": members}
 
     def split(self, ticket_id: str, *, by: str, note: str | None = None) -> dict[str, Any]:
         """Take a ticket out of its incident into one of its own; returns both incident ids.
@@ -95,25 +104,21 @@ class Incidents:
                 raise Unsplittable(f"ticket {ticket_id!r} was stored without incident merging")
             lock_categories(s, {current.category})  # a split and a link of one category take turns
             s.refresh(current)  # as it is now that no link of its category can change it
-            old = s.get(Incident, current.incident_id)
-            if old.members <= 1:
-                raise Unsplittable(f"ticket {ticket_id!r} is alone in incident {old.id}")
+            others = s.scalar(select(func.count()).where(IncidentMember.incident_id == current.incident_id,
+                                                         IncidentMember.ended_at.is_(None),
+                                                         IncidentMember.id != current.id))
+            if not others:
+                raise Unsplittable(f"ticket {ticket_id!r} is alone in incident {current.incident_id}")
             now = utcnow()
             current.ended_at, current.ended_by, current.note = now, by, note
-            old.members -= 1
-            s.flush()
-            left = s.execute(select(func.min(IncidentMember.received_at), func.max(IncidentMember.received_at))
-                             .where(IncidentMember.incident_id == old.id, IncidentMember.ended_at.is_(None))).one()
-            old.first_report_at, old.last_report_at = left
-            new = Incident(category=current.category, place=current.place, first_report_at=current.received_at,
-                           last_report_at=current.received_at, members=1)
+            new = Incident(category=current.category, place=current.place, opened_at=now)
             s.add(new)
             s.flush()
             s.add(IncidentMember(ticket_id=ticket_id, incident_id=new.id, how="split", linked_by=by, linked_at=now,
                                  note=note, category=current.category, place=current.place,
                                  received_at=current.received_at, signature=current.signature))
-            return {"ticket_id": ticket_id, "from_incident": old.id, "incident_id": new.id, "split_by": by,
-                    "split_at": utc_text(now), "note": note}
+            return {"ticket_id": ticket_id, "from_incident": current.incident_id, "incident_id": new.id,
+                    "split_by": by, "split_at": utc_text(now), "note": note}
 
     def hotspots(self, days: int, now: datetime | None = None) -> dict[str, Any]:
         """Tickets by place × category received in the last ``days`` days, beside the ``days`` before.

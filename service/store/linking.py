@@ -4,9 +4,9 @@ Each worker keeps an in-memory LSH index of the recent tickets (:class:`triage.i
 IncidentIndex`), rebuilt from the database: before a ticket of a category is linked, the
 memberships of that category added since the worker last looked (by any worker, on any host)
 are read in (the first time, those of the category's window), with their signatures. So every
-worker judges against what the database holds, while a link costs one small read and two small
-writes (the incident opened or updated, and the membership with the ticket's signature), not a
-read of every recent ticket.
+worker judges against what the database holds, while a link costs one small read and one write
+(the membership, with the ticket's signature; two when it opens an incident), not a read of
+every recent ticket.
 
 The ticket joins the incident of the most similar candidate that
 :func:`triage.incidents.same_incident` calls the same incident, or opens its own.
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from triage.incidents import IncidentIndex, IncidentPolicy, MinHasher, Report, place_key
@@ -48,11 +48,6 @@ _READ_IN = (select(_MEMBERS.c.id, _MEMBERS.c.ticket_id, _MEMBERS.c.incident_id, 
             .where(_MEMBERS.c.category == bindparam("category")).order_by(_MEMBERS.c.id))
 _READ_SINCE = _READ_IN.where(_MEMBERS.c.id > bindparam("after"))
 _READ_WINDOW = _READ_IN.where(_MEMBERS.c.received_at >= bindparam("since"))
-_JOIN = (update(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident"))
-         .values(members=_INCIDENTS.c.members + 1,
-                 last_report_at=case((_INCIDENTS.c.last_report_at < bindparam("at"), bindparam("at")),
-                                     else_=_INCIDENTS.c.last_report_at),
-                 place=func.coalesce(_INCIDENTS.c.place, bindparam("new_place"))))
 _OPEN = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
 _MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id)
 
@@ -135,16 +130,8 @@ class IncidentLinker:
     def _link_one(self, c: Connection, p: Pending) -> int:
         r = p.report
         match = self._index.best_match(r, p.bands)
-        if match is not None:
-            # the category's lock is held: no one else changes this incident meanwhile
-            moved = c.execute(_JOIN, {"incident": match.incident_id, "at": p.at, "new_place": r.place}).rowcount
-            if moved != 1:  # the index held an incident a rolled-back write made: start it again
-                self._index = IncidentIndex(self.policy)
-                self._seen.clear()
-                match = None
         if match is None:
-            incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "first_report_at": p.at,
-                                            "last_report_at": p.at, "members": 1}).scalar_one()
+            incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "opened_at": p.at}).scalar_one()
             how, similarity, matched = "opened", None, None
         else:
             incident_id, how, similarity, matched = match.incident_id, "merged", match.similarity, match.ticket_id

@@ -127,16 +127,17 @@ class ActiveModel(Base):
 
 
 class Incident(Base):
-    """Reports of one problem at one place (并单): every stored ticket belongs to one, alone or with others."""
+    """Reports of one problem at one place (并单): every stored ticket belongs to one, alone or with others.
+
+    Written once, when its first report opens it: its members, first and last report are read from
+    ``incident_members``, so a merge writes one row and touches no other."""
 
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     category: Mapped[str] = mapped_column(String(32))
-    place: Mapped[str | None] = mapped_column(String(256))  # the place key of its first report that had one
-    first_report_at: Mapped[datetime]
-    last_report_at: Mapped[datetime] = mapped_column(index=True)
-    members: Mapped[int] = mapped_column(Integer)  # tickets in it now (a split one leaves)
+    place: Mapped[str | None] = mapped_column(String(256))  # the place key of the report that opened it
+    opened_at: Mapped[datetime]
 
 
 class IncidentMember(Base):

@@ -20,11 +20,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("category", sa.String(32), nullable=False),
         sa.Column("place", sa.String(256)),
-        sa.Column("first_report_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_report_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("members", sa.Integer, nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index("ix_incidents_last_report_at", "incidents", ["last_report_at"])
     op.create_table(
         "incident_members",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
