@@ -134,12 +134,13 @@ def test_with_merging_off_every_ticket_stands_alone(database_url):
 
 
 def test_two_workers_storing_one_burst_at_once_open_one_incident(database_url):
-    """Two stores on one database (two workers, or two hosts) storing the reports concurrently."""
+    """Two stores on one database (two workers, or two hosts) storing the reports concurrently. The texts
+    differ by a word, so that whichever comes first the rest match it: the test is of the locking."""
     from concurrent.futures import ThreadPoolExecutor
 
     workers = [Store.open(database_url), Store.open(database_url)]
     try:
-        jobs = [(workers[i % 2], f"pipe-{i}", text) for i, text in enumerate(BURST["burst_pipe"])]
+        jobs = [(workers[i % 2], f"pipe-{i}", f"{BURST['burst_pipe'][0]}第{i}位来电") for i in range(20)]
         with ThreadPoolExecutor(8) as pool:
             linked = list(pool.map(lambda job: store_one(job[0], job[1], job[2], T0), jobs))
         assert len(set(linked)) == 1

@@ -76,11 +76,12 @@ class IncidentIndex:
             self._incident[ticket_id] = incident_id
 
     def candidates(self, report: Report, bands: list[int]) -> list[str]:
-        """The reports sharing the most bands with ``report`` (ties: the newest), then the newest at its place."""
+        """The reports sharing the most bands with ``report`` (ties: the newest; at most ``candidates`` read per
+        band), then the newest at its place."""
         limit = self.policy.candidates
         shared: Counter[str] = Counter()
-        for band in bands:
-            shared.update(self._bands.get((report.category, band), ()))
+        for band in bands:  # the newest under each band: a big incident's older members add nothing new
+            shared.update(self._bands.get((report.category, band), ())[-limit:])
         found = [t for t, _ in heapq.nlargest(limit, shared.items(), key=lambda kv: (kv[1], self._order(kv[0])))]
         if report.place is not None:
             found += self._places.get((report.category, report.place), [])[-limit:]

@@ -34,7 +34,7 @@ __all__ = ["MinHasher", "similarities", "similarity"]
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C], dtype=np.uint64)
-_EMPTY = np.uint64(np.iinfo(np.uint64).max)
+_EMPTY = np.uint64(0xFFFFFFFF)  # every value of the empty signature: above any 32-bit hash's minimum in practice
 
 
 def _ngram_hashes(text: str, n: int) -> np.ndarray:
@@ -67,7 +67,8 @@ class MinHasher:
         self._band_mix = rng.integers(1, (1 << 62), size=rows, dtype=np.uint64) | np.uint64(1)
 
     def signature(self, text: str) -> np.ndarray:
-        """``num_perm`` unsigned 64-bit values; a text with no letters or digits gets the empty signature."""
+        """``num_perm`` 32-bit values (as unsigned 64-bit integers); a text with no letters or digits gets the
+        empty signature."""
         grams = _ngram_hashes(text, self.ngram)
         if grams.size == 0:
             return np.full(self.num_perm, _EMPTY, dtype=np.uint64)
@@ -87,11 +88,12 @@ class MinHasher:
 
     @staticmethod
     def to_bytes(signature: np.ndarray) -> bytes:
-        return signature.astype("<u8").tobytes()
+        """Four bytes a value (every value is a 32-bit hash), little-endian: the same bytes on every host."""
+        return signature.astype("<u4").tobytes()
 
     @staticmethod
     def from_bytes(data: bytes) -> np.ndarray:
-        return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+        return np.frombuffer(data, dtype="<u4").astype(np.uint64)
 
 
 def similarities(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
