@@ -148,3 +148,35 @@ def test_two_workers_storing_one_burst_at_once_open_one_incident(database_url):
     finally:
         for w in workers:
             w.close()
+
+
+def test_a_store_from_before_incidents_migrates_and_its_old_tickets_stand_outside_any(tmp_path):
+    from sqlalchemy import inspect
+
+    from service.store import make_engine, migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    migrate(engine, "0004")
+    old = Store(engine, merge=False)
+    old.save_triaged([{"id": "before", "text": BURST["burst_pipe"][0]}], [answer()])
+    migrate(engine, "head")
+    assert {"incidents", "incident_members"} <= set(inspect(engine).get_table_names())
+    store = Store(engine)
+    stored, incidents = store.save_linked([{"id": "before", "text": BURST["burst_pipe"][0]}], [answer()])
+    assert stored[0]["id"] == "before" and incidents == {}  # stored before merging: in no incident
+    _, incidents = store.save_linked([{"id": "after", "text": BURST["burst_pipe"][0]}], [answer()])
+    assert store.incident(incidents["after"])["members"] == 1
+    from alembic import command
+    from alembic.config import Config
+
+    from service.store.database import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:  # and back down
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert not {"incidents", "incident_members"} & set(inspect(engine).get_table_names())
+    assert old.ticket("before")["text"] == BURST["burst_pipe"][0]
+    engine.dispose()

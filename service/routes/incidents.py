@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from ..auth import StaffUser
 from ..deps import ServiceDep
@@ -33,8 +33,9 @@ def open_incidents(service: ServiceDep, _who: StaffUser,
 
 @router.get("/incidents/{incident_id}", response_model=IncidentWithTicketsPublic,
             responses=errors(401, 403, 404, 422, 503, _404="No incident has this id.",
-                             _422="The id is not an integer."))
-def incident(incident_id: int, service: ServiceDep, _who: StaffUser) -> dict:
+                             _422="The id is not an integer from 1 to 2147483647."))
+def incident(service: ServiceDep, _who: StaffUser,
+             incident_id: int = Path(ge=1, le=2_147_483_647, description="The incident's id.")) -> dict:
     """An incident with its tickets: how each joined (opened, merged by the rule, split by staff), and those split
     out, with who split them, when and why."""
     try:
