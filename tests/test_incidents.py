@@ -131,7 +131,7 @@ def write_policy(tmp_path: Path, old: str, new: str) -> Path:
     ("  same_place: 0.1", "  same_place: 0.9", "same_place .* must not be above no_place"),
     ("  no_place:", "  no_place: 1.5\n  old_no_place:", "no_place: expected a number above 0 and at most 1"),
     ("  rows: 2", "  rows: 5", r"signature: bands × rows \(32 × 5\) must be at least 1 and at most num_perm"),
-    ("candidates: 50", "candidates: 0", "candidates: expected a whole number from 1 to 1000"),
+    ("candidates: 20", "candidates: 0", "candidates: expected a whole number from 1 to 1000"),
     ("thresholds:", "limits:", "needs a 'thresholds' mapping"),
 ])
 def test_a_bad_policy_file_is_refused_naming_the_file_and_the_entry(tmp_path, old, new, message):
