@@ -180,3 +180,15 @@ def test_a_store_from_before_incidents_migrates_and_its_old_tickets_stand_outsid
     assert not {"incidents", "incident_members"} & set(inspect(engine).get_table_names())
     assert old.ticket("before")["text"] == BURST["burst_pipe"][0]
     engine.dispose()
+
+
+def test_a_write_that_rolls_back_leaves_no_trace_in_the_workers_index(store, monkeypatch):
+    def fail(*_):
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "current_incidents", fail)  # fails after linking, inside the transaction
+        with pytest.raises(RuntimeError):
+            store_one(store, "lost", BURST["burst_pipe"][0], T0)
+    kept = store_one(store, "kept", BURST["burst_pipe"][0], T0 + timedelta(minutes=1))
+    assert store.incident(kept, now=T0)["tickets"][0]["ticket_id"] == "kept"

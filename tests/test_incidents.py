@@ -139,3 +139,21 @@ def test_a_bad_policy_file_is_refused_naming_the_file_and_the_entry(tmp_path, ol
     with pytest.raises(ConfigError, match=message) as caught:
         IncidentPolicy.load(path)
     assert str(caught.value).startswith(f"{path}: ")
+
+
+def test_the_index_finds_by_band_and_by_place_follows_splits_and_forgets_the_old(policy):
+    from triage.incidents import IncidentIndex
+
+    h, index = policy.hasher(), IncidentIndex(policy)
+    first = report(PIPE, policy)
+    index.add("a", 1, first, h.band_keys(first.signature))
+    again = report(PIPE_AGAIN, policy, at=T0 + timedelta(hours=1))
+    assert index.candidates(again, []) == ["a"]  # no band in common asked for: found by its place
+    match = index.best_match(again, h.band_keys(again.signature))
+    assert (match.incident_id, match.ticket_id) == (1, "a")
+    index.move("a", 9)
+    assert index.best_match(again, h.band_keys(again.signature)).incident_id == 9
+    lamp = report(LAMP, policy, category="lighting")
+    assert index.best_match(lamp, h.band_keys(lamp.signature)) is None
+    assert index.forget_before(T0 + timedelta(minutes=1)) == 1 and len(index) == 0
+    assert index.best_match(again, h.band_keys(again.signature)) is None

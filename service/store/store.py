@@ -107,44 +107,47 @@ class Store(KeysAndJobs, Review, Incidents):
             if t["id"] not in prepared:
                 prepared[t["id"]] = self._linker.prepare(t["id"], t["text"], r, now)
         incidents: dict[str, int] = {}
-        with self._session.begin() as s:
-            done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
-            if done is not None:
-                tickets = [{**t, "id": i} for t, i in zip(tickets, done["tickets"], strict=True)]
-            first: dict[str, dict[str, Any]] = {}
-            for t, r in zip(tickets, results, strict=True):
-                first.setdefault(t["id"], {"ticket": t, "result": r})
-            known = dict(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(first))).all())
-            fresh = [i for i in first if i not in known]
-            if fresh:  # insert-or-keep: a concurrent request may have stored one of them meanwhile
-                insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-                rows = [{"id": i, "text": first[i]["ticket"]["text"], "channel": first[i]["ticket"].get("channel"),
-                         "received_at": now} for i in fresh]
-                inserted = set(s.scalars(insert(Ticket).values(rows).on_conflict_do_nothing(
-                    index_elements=["id"]).returning(Ticket.id)).all())
-                raced = [i for i in fresh if i not in inserted]
-                if raced:
-                    known.update(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(raced))).all())
-            else:
-                inserted = set()
-            clash = sorted({t["id"] for t in tickets
-                            if known.get(t["id"], first[t["id"]]["ticket"]["text"]) != t["text"]})
-            if clash:
-                raise Conflict(f"ticket ids already name another text: {clash}", clash)
-            for i in inserted:
-                s.add(new_prediction(i, first[i]["result"]))
-            if self.merge:
-                try:
+        linked = False
+        try:
+            with self._session.begin() as s:
+                done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
+                if done is not None:
+                    tickets = [{**t, "id": i} for t, i in zip(tickets, done["tickets"], strict=True)]
+                first: dict[str, dict[str, Any]] = {}
+                for t, r in zip(tickets, results, strict=True):
+                    first.setdefault(t["id"], {"ticket": t, "result": r})
+                known = dict(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(first))).all())
+                fresh = [i for i in first if i not in known]
+                if fresh:  # insert-or-keep: a concurrent request may have stored one of them meanwhile
+                    insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+                    rows = [{"id": i, "text": first[i]["ticket"]["text"], "channel": first[i]["ticket"].get("channel"),
+                             "received_at": now} for i in fresh]
+                    inserted = set(s.scalars(insert(Ticket).values(rows).on_conflict_do_nothing(
+                        index_elements=["id"]).returning(Ticket.id)).all())
+                    raced = [i for i in fresh if i not in inserted]
+                    if raced:
+                        known.update(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(raced))).all())
+                else:
+                    inserted = set()
+                clash = sorted({t["id"] for t in tickets
+                                if known.get(t["id"], first[t["id"]]["ticket"]["text"]) != t["text"]})
+                if clash:
+                    raise Conflict(f"ticket ids already name another text: {clash}", clash)
+                for i in inserted:
+                    s.add(new_prediction(i, first[i]["result"]))
+                if self.merge:
+                    linked = True
                     incidents = self._linker.link(s, [
-                        prepared.get(i) or self._linker.prepare(i, first[i]["ticket"]["text"], first[i]["result"],
-                                                                now) for i in first if i in inserted])
-                except BaseException:
-                    self._linker.reset()  # before the rollback lets another link of these categories in
-                    raise
-            stored = self._first_answers(s, [i for i in first if i not in inserted])
-            incidents.update(self.current_incidents(s, [i for i in first if i not in inserted]))
-            if idempotency and done is None:
-                remember(s, idempotency, {"tickets": [t["id"] for t in tickets]})
+                        prepared.get(i) or self._linker.prepare(i, first[i]["ticket"]["text"], first[i]["result"], now)
+                        for i in first if i in inserted])
+                stored = self._first_answers(s, [i for i in first if i not in inserted])
+                incidents.update(self.current_incidents(s, [i for i in first if i not in inserted]))
+                if idempotency and done is None:
+                    remember(s, idempotency, {"tickets": [t["id"] for t in tickets]})
+        except BaseException:
+            if linked:  # the worker's index may hold what was rolled back: read it again
+                self._linker.reset()
+            raise
         out: list[dict[str, Any] | None] = []
         answered: set[str] = set()
         for t in tickets:
