@@ -1,6 +1,6 @@
 """Load test of `triage serve --workers 2` on 127.0.0.1 with wrk (Debian package `wrk`).
 
-    .venv/bin/python benchmarks/bench_service.py [--seconds 20] [--connections 32]
+    .venv/bin/python benchmarks/bench_service.py [--seconds 10] [--connections 32] [--repeats 5]
     .venv/bin/python benchmarks/bench_service.py --merging [--seconds 8] [--repeats 5]
 
 Runs, against one server in one run:
@@ -9,6 +9,9 @@ Runs, against one server in one run:
 3. POST /v1/triage with texts cut to 60 characters (short complaints);
 4. POST /v1/triage/batch with 100 texts per request, as texts/s, beside in-process
    Triager.triage_many on the same texts (the ratio is the figure to read).
+Each of the four runs is repeated ``--repeats`` times, interleaved (noop, single, short, batch,
+noop, ...), so that the ratios compare runs made under the same load; every figure is the
+median over the repeats. Also prints each worker's resident memory (VmRSS) after the runs.
 With ``--merging``, instead: stored tickets (POST /v1/triage with ``"store": true``) against two
 servers started side by side, each with its own SQLite store, one linking tickets to incidents
 (TRIAGE_MERGE_INCIDENTS=1) and one not; runs alternate between them ``--repeats`` times, and the
@@ -29,6 +32,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,6 +85,28 @@ def process_tree_cpu_seconds(root: int) -> float:
     return sum(cpu.get(pid, 0.0) for pid in tree)
 
 
+def medians(runs: list[dict]) -> dict:
+    """Each figure's median over repeated runs."""
+    return {k: round(statistics.median(r[k] for r in runs), 3) for k in runs[0]}
+
+
+def workers_rss_mb(root: int) -> list[float]:
+    """Resident memory (VmRSS, MB) of each process below ``root``: the workers."""
+    sizes = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        parent = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if parent == root and rss:
+            sizes.append(round(int(rss.group(1)) / 1024, 1))
+    return sorted(sizes)
+
+
 def lua_string(s: str) -> str:
     return "[==[" + s + "]==]"
 
@@ -130,8 +156,6 @@ def stop(server: subprocess.Popen) -> None:
 
 def merging_cost(args: argparse.Namespace, texts: list[str]) -> dict:
     """Stored tickets with and without incident merging, alternating runs; the ratio of the medians."""
-    import statistics
-
     stored = [json.dumps({"text": t, "store": True}, ensure_ascii=False) for t in texts]
     folder = Path(tempfile.mkdtemp(prefix="bench-merging-"))
     servers = {name: start_server(TRIAGE_DATABASE_URL=f"sqlite:///{folder / name}.db", TRIAGE_MERGE_INCIDENTS=flag)
@@ -164,10 +188,10 @@ def merging_cost(args: argparse.Namespace, texts: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--merging", action="store_true", help="stored tickets with and without incident merging")
-    parser.add_argument("--repeats", type=int, default=5, help="--merging: runs of each server")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -183,10 +207,15 @@ def main() -> None:
         batches = [json.dumps({"items": [{"text": t} for t in texts[i:i + 100]]}, ensure_ascii=False)
                    for i in range(0, len(texts), 100)]
         run_wrk(url, "/v1/triage", singles[:50], 3, args.connections, server.pid)  # warm both workers
-        noop = run_wrk(url, "/v1/noop", singles, args.seconds, args.connections, server.pid)
-        single = run_wrk(url, "/v1/triage", singles, args.seconds, args.connections, server.pid)
-        short = run_wrk(url, "/v1/triage", shorts, args.seconds, args.connections, server.pid)
-        batch = run_wrk(url, "/v1/triage/batch", batches, args.seconds, 4, server.pid)
+        runs: dict[str, list[dict]] = {"noop": [], "single": [], "short": [], "batch": []}
+        for _ in range(args.repeats):
+            runs["noop"].append(run_wrk(url, "/v1/noop", singles, args.seconds, args.connections, server.pid))
+            runs["single"].append(run_wrk(url, "/v1/triage", singles, args.seconds, args.connections, server.pid))
+            runs["short"].append(run_wrk(url, "/v1/triage", shorts, args.seconds, args.connections, server.pid))
+            runs["batch"].append(run_wrk(url, "/v1/triage/batch", batches, args.seconds, 4, server.pid))
+        noop, single, short, batch = (medians(runs[k]) for k in ("noop", "single", "short", "batch"))
+        ratios = [s["requests_per_s"] / n["requests_per_s"] for s, n in zip(runs["single"], runs["noop"], strict=True)]
+        worker_rss = workers_rss_mb(server.pid)
     finally:
         stop(server)
 
@@ -198,10 +227,13 @@ def main() -> None:
     print(json.dumps({
         "connections": args.connections, "seconds": args.seconds, "workers": 2,
         "noop": noop, "triage_single": single, "triage_single_60_chars": short,
-        "single_vs_noop_ratio": round(single["requests_per_s"] / noop["requests_per_s"], 3),
+        "repeats": args.repeats,
+        "single_vs_noop_ratio_median": round(statistics.median(ratios), 3),
         "batch_100_texts_per_s": round(batch_texts_per_s), "batch_latency": batch,
         "in_process_triage_many_texts_per_s": round(in_process),
         "batch_vs_in_process_ratio": round(batch_texts_per_s / in_process, 2),
+        "batch_per_worker_vs_in_process_ratio": round(batch_texts_per_s / 2 / in_process, 2),
+        "worker_rss_mb": worker_rss,
     }, indent=1))
 
 

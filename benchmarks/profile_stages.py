@@ -18,11 +18,12 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np
 from bench_core import sample_texts
 
 from service.settings import Settings
 from triage import Triager
-from triage.model.features import union_transform
+from triage.model.ngrams import tfidf_rows
 from triage.triager import _prepare
 
 
@@ -55,23 +56,25 @@ def profile_once(triager: Triager, texts: list[str], clock: Clock) -> dict[str, 
     model = triager.model
     stages: dict[str, float] = {}
     clean, stages["normalise"] = timed(lambda: [_prepare(t, i) for i, t in enumerate(texts)])
-    for name, part in model.features_.transformer_list:
+    parts = model.features  # a CompactModel: [(name, NgramIndex)]
+    for name, part in parts:
         if getattr(part, "tokenizer", None) is not None:
             _, stages[f"tokenise ({name})"] = timed(lambda p=part: [p.tokenizer(t) for t in clean])
-        _, stages[f"features: {name}"] = timed(part.transform, clean)
-    Z, _ = timed(union_transform, model.features_, clean)
-    heads = model._heads()
-    _, stages["heads (one stacked product)"] = timed(heads.predict_proba, Z)
-    predictions = model.predict(clean)
+        _, stages[f"features: {name} (finding n-grams)"] = timed(part.hits, clean)
+    Z, whole_features = timed(tfidf_rows, [part for _, part in parts], clean, np.float32)
+    stages["features: counting and weighing (all parts)"] = whole_features - sum(
+        stages[f"features: {name} (finding n-grams)"] for name, _ in parts)
+    _, stages["heads (one stacked product)"] = timed(model.heads.predict_proba, Z)
+    predictions = model.predict_normalized(clean)
     clock.spent.clear()
     _, decide = timed(triager.decide, clean, predictions, texts)
     inside = dict(clock.spent)
     stages.update(inside)
     stages["decide: the rest (explanation, review, quoting)"] = decide - sum(inside.values())
-    # the word part's transform includes its tokenising: report the vectorising alone
-    for name, _ in model.features_.transformer_list:
+    # the word part's n-gram finding includes its tokenising: report the rest alone
+    for name, _ in parts:
         if f"tokenise ({name})" in stages:
-            stages[f"features: {name}"] -= stages[f"tokenise ({name})"]
+            stages[f"features: {name} (finding n-grams)"] -= stages[f"tokenise ({name})"]
     return stages
 
 

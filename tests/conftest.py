@@ -50,6 +50,16 @@ def small_corpus_dir(tmp_path_factory, corpus) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fitted_model(small_corpus_dir):
+    """A TriageModel, scikit-learn heads and all, fitted on the corpus slice (the form training works on)."""
+    from triage.model.estimator import TriageModel
+    from triage.text.normalize import normalize
+
+    rows = [json.loads(line) for line in (small_corpus_dir / "slice.jsonl").read_text(encoding="utf-8").splitlines()]
+    return TriageModel(cv=3).fit([normalize(r["text"]) for r in rows], rows)
+
+
+@pytest.fixture(scope="session")
 def small_models_dir(tmp_path_factory, small_corpus_dir) -> Path:
     """A models folder with one small model, "small", trained on the corpus slice in seconds."""
     from training.train import train

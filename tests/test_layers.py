@@ -58,6 +58,16 @@ def test_importing_triage_loads_no_framework_driver_cli_or_plotting():
     assert out.stdout.strip() == "[]"
 
 
+def test_answering_with_the_shipped_model_loads_no_scikit_learn():
+    # scikit-learn is for fitting; loading it would cost a cold start most of a second
+    code = ("import sys; from triage import Triager; "
+            f"t = Triager.load(models_dir={str(ROOT / 'models')!r}); t.triage('楼道里有煤气味'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn' "
+            "or m.split('.')[:2] in (['scipy', 'stats'], ['scipy', 'optimize'], ['scipy', 'special'])))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_only_the_settings_read_the_environment():
     readers = []
     for folder in ("triage", "training", "service"):

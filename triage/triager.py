@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,13 +20,18 @@ from .errors import InputError, ModelError
 from .explanation import EXPLANATION_SCHEMA, Explanation
 from .labels import MANAGER, MANAGER_ROUTES
 from .model.artifacts import active_version, load_model
-from .model.estimator import Predictions, TriageModel
+from .model.compact import CompactModel
+from .model.predictions import Predictions
 from .model.provenance import DataFileCheck, check_data_files, default_data_files
 from .rules.cues import CueLexicon
 from .rules.policy import Policy
 from .rules.routing import Router
 from .rules.urgency import SafetyRules
 from .text.normalize import Traced, normalize, trace
+from .text.spelling import default_spelling
+
+if TYPE_CHECKING:  # a TriageModel (what training fits) answers too; only unpickling one imports sklearn
+    from .model.estimator import TriageModel
 
 __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
@@ -58,7 +63,7 @@ class TriageResult:
 class Triager:
     """Composes a fitted :class:`~triage.model.estimator.TriageModel` with the cues, safety rules and policy."""
 
-    def __init__(self, model: TriageModel, *, version: str, meta: dict[str, Any] | None = None,
+    def __init__(self, model: CompactModel | TriageModel, *, version: str, meta: dict[str, Any] | None = None,
                  cues: CueLexicon | None = None, policy: Policy | None = None,
                  rules: SafetyRules | None = None) -> None:
         self.model = model
@@ -90,8 +95,8 @@ class Triager:
         models_dir = Path(models_dir)
         version = version or active_version(models_dir)
         model, meta = load_model(models_dir / version)
-        if not isinstance(model, TriageModel):
-            raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a TriageModel")
+        if not isinstance(model, CompactModel) and type(model).__name__ != "TriageModel":
+            raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a triage model")
         cues = CueLexicon.load(cues_path)
         triager = cls(model, version=version, meta=meta, cues=cues,
                       policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues))
@@ -110,9 +115,17 @@ class Triager:
         clean = [_prepare(t, i) for i, t in enumerate(originals)]
         out: list[TriageResult] = []
         for start in range(0, len(clean), CHUNK):  # chunks keep the arrays cache-sized
-            part = clean[start:start + CHUNK]
-            out.extend(self.decide(part, self.model.predict(part), originals[start:start + CHUNK]))
+            part, said = clean[start:start + CHUNK], originals[start:start + CHUNK]
+            out.extend(self.decide(part, self._predict(part, said), said))
         return out
+
+    def _predict(self, clean: list[str], originals: list[str]) -> Predictions:
+        """The model's outputs; a model that keeps its own normaliser reads the texts its own way,
+        unless the spelling table in use folds just as its own does."""
+        normalizer = getattr(self.model, "normalizer", None)
+        if normalizer is None or normalizer.reads_like(default_spelling()):
+            return self.model.predict_normalized(clean)
+        return self.model.predict_normalized([normalizer(t)[:MAX_MODEL_CHARS] for t in originals])
 
     def review_thresholds(self) -> dict[str, float]:
         """The confidence per field (category, urgency, route) below which a text is flagged for review.
@@ -135,12 +148,12 @@ class Triager:
         urgency_confidence = p.urgency_proba.max(axis=1).tolist()
         calm = _calm_urgency(p)
         detector = None if p.emergency_proba is None else p.emergency_proba.tolist()
-        detector_threshold = float(getattr(getattr(self.model, "emergency_", None), "threshold_", 0.5))
+        detector_threshold = self.model.emergency_threshold_
         class_index = {str(c): j for j, c in enumerate(p.category_classes)}
         thresholds = self.review_thresholds()
         secondary = (p.multilabel_proba >= self.model.secondary_threshold_).tolist()
         # Python lists and floats from here on: indexing NumPy arrays one element at a time is slow
-        classes, ml_classes = [str(c) for c in p.category_classes], [str(c) for c in self.model.binarizer_.classes_]
+        classes, ml_classes = [str(c) for c in p.category_classes], self.model.multilabel_classes_
         route_classes, urgencies = p.route_classes.tolist(), [str(u) for u in p.urgency]
         proba, route_proba, confidence = p.category_proba.tolist(), p.route_proba.tolist(), confidence.tolist()
         out = []

@@ -47,7 +47,7 @@ NoLabelSets = Annotated[bool, typer.Option("--no-sets", help="Train on the corpu
 
 
 def version_line() -> str:
-    """``triage 0.1.0, model 20261207-110328 (models)``: the program's version and the active model's."""
+    """``triage 0.1.0, model 20261207-155819 (models)``: the program's version and the active model's."""
     from importlib.metadata import PackageNotFoundError, version
 
     from triage.errors import TriageError

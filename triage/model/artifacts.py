@@ -20,6 +20,7 @@ import os
 import platform
 import sys
 import threading
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
@@ -152,12 +153,23 @@ PICKLED_MODULES = {
 _OLD_NAMES_LOCK = threading.Lock()  # one load at a time adds and removes the old names
 
 
+class _MovedModule(types.ModuleType):
+    """An old module name that imports its new module only when a pickle asks it for a class."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(old)
+        self._new = new
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self._new), name)
+
+
 @contextmanager
 def _old_module_names() -> Iterator[None]:
     with _OLD_NAMES_LOCK:
         added = [old for old in PICKLED_MODULES if old not in sys.modules]
         for old in added:
-            sys.modules[old] = importlib.import_module(PICKLED_MODULES[old])
+            sys.modules[old] = _MovedModule(old, PICKLED_MODULES[old])
         try:
             yield
         finally:

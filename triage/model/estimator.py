@@ -22,7 +22,6 @@ All heads share one feature space (computed once per batch):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -32,6 +31,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from ..labels import CATEGORIES, MANAGER, MANAGER_ROUTES
 from .classifier import RecallWeightedClassifier
@@ -39,36 +39,9 @@ from .detector import EmergencyDetector
 from .features import make_features, union_transform
 from .heads import LinearHeads
 from .multilabel import BinaryRelevance
+from .predictions import Predictions
 
 __all__ = ["Predictions", "TriageModel"]
-
-
-@dataclass
-class Predictions:
-    """Raw model outputs for a batch, one row per text."""
-
-    category_proba: np.ndarray   # (n, len(category_classes))
-    category_classes: np.ndarray
-    multilabel_proba: np.ndarray  # (n, len(CATEGORIES)) in CATEGORIES order
-    urgency: np.ndarray
-    urgency_proba: np.ndarray
-    urgency_classes: np.ndarray
-    route_proba: np.ndarray
-    route_classes: np.ndarray
-    emergency_proba: np.ndarray | None = None  # (n,): the emergency detector; None for older models
-
-    def take(self, rows: Sequence[int] | np.ndarray) -> Predictions:
-        """The outputs of some rows only (classes unchanged)."""
-        rows = np.asarray(rows, dtype=int)
-        return Predictions(
-            category_proba=self.category_proba[rows], category_classes=self.category_classes,
-            multilabel_proba=self.multilabel_proba[rows], urgency=self.urgency[rows],
-            urgency_proba=self.urgency_proba[rows], urgency_classes=self.urgency_classes,
-            route_proba=self.route_proba[rows], route_classes=self.route_classes,
-            emergency_proba=None if self.emergency_proba is None else self.emergency_proba[rows])
-
-    def route_scores(self, i: int) -> dict[str, float]:
-        return dict(zip(self.route_classes.tolist(), self.route_proba[i].tolist(), strict=True))
 
 
 class TriageModel(BaseEstimator):
@@ -103,7 +76,14 @@ class TriageModel(BaseEstimator):
         category, urgency and route heads for the training rows, from which the training
         pipeline chooses the review thresholds. It is not saved with the model.
         """
-        texts = list(X)
+        # One BLAS thread: L-BFGS on these sizes makes many tiny BLAS calls, and threads waking for
+        # each of them cost twenty times the work on a busy two-core machine (115 s against 6 s
+        # measured for the tests' small model).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(list(X), y, sample_weight)
+
+    def _fit(self, texts: list[str], y: Sequence[Mapping[str, object]],
+             sample_weight: Sequence[float] | None) -> TriageModel:
         if len(texts) != len(y):
             raise ValueError(f"{len(texts)} texts but {len(y)} label rows")
         if len(texts) < 2 * self.cv:
@@ -180,6 +160,17 @@ class TriageModel(BaseEstimator):
             urgency=self.urgency_.classes_[urgency.argmax(axis=1)], urgency_proba=urgency,
             urgency_classes=self.urgency_.classes_, route_proba=route, route_classes=self.route_.classes_,
             emergency_proba=emergency)
+
+    predict_normalized = predict  # the texts a TriageModel reads are normalised by its caller
+
+    @property
+    def emergency_threshold_(self) -> float:
+        """The emergency detector's threshold (0.5 for models before it was chosen)."""
+        return float(getattr(getattr(self, "emergency_", None), "threshold_", 0.5))
+
+    @property
+    def multilabel_classes_(self) -> list[str]:
+        return [str(c) for c in self.binarizer_.classes_]
 
     def oof_predictions(self) -> Predictions:
         """The out-of-fold outputs for the training rows, in their order (only on a freshly fitted model)."""

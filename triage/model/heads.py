@@ -13,9 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import expit
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 __all__ = ["LinearHeads"]
 
@@ -24,6 +21,9 @@ class LinearHeads:
     """Stacked weights and the link functions of a fitted model's four heads."""
 
     def __init__(self, model: Any) -> None:
+        from sklearn.linear_model import LogisticRegression  # stacking happens once, after fitting
+        from sklearn.svm import LinearSVC
+
         calibrated = model.category_.calibrated_classifiers_[0]
         svm = calibrated.estimator
         ml = model.multilabel_.estimators_
@@ -54,6 +54,26 @@ class LinearHeads:
         self.b = np.array([c.b_ for c in calibrated.calibrators])
         self.urgency_weights = model.urgency_.class_weights()
 
+    def subset(self, rows: np.ndarray) -> LinearHeads:
+        """A copy whose weights keep only the feature ``rows`` given, rounded to float16 (as pickled),
+        held as float32: the copy answers exactly as it will once saved and loaded."""
+        out = object.__new__(LinearHeads)
+        out.__dict__.update(self.__dict__)
+        half = self.weights[np.asarray(rows)].astype(np.float16)
+        out.weights = np.ascontiguousarray(half, dtype=np.float32)
+        return out
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if state["weights"].dtype == np.float32:  # a compact model's: half the size on disk
+            state["weights"] = state["weights"].astype(np.float16)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if state["weights"].dtype == np.float16:
+            state["weights"] = state["weights"].astype(np.float32)
+        self.__dict__.update(state)
+
     def predict_proba(self, Z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         """Category, multilabel, urgency, route and emergency (or None) probabilities for a feature matrix."""
         logits = np.asarray(Z @ self.weights) + self.bias
@@ -72,6 +92,11 @@ class LinearHeads:
             a, b = self.detector
             emergency = expit(a * logits[:, s[4]] + b)
         return category, multilabel, urgency, route, emergency
+
+
+def expit(x: np.ndarray) -> np.ndarray:
+    """The logistic function, as ``scipy.special.expit`` computes it (without importing scipy.special)."""
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -11,20 +11,17 @@ checks that.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, repeat
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+
+from .ngrams import NgramIndex
 
 __all__ = ["NgramTfidf"]
 
-_BITS = 21  # every Unicode code point fits in 21 bits; three fit in an int64
-
-
-class NgramTfidf(TransformerMixin, BaseEstimator):
+class NgramTfidf(NgramIndex, TransformerMixin, BaseEstimator):
     """TF-IDF over character n-grams (``analyzer="char"``) or token n-grams (``analyzer="word"``).
 
     Parameters
@@ -57,45 +54,9 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.max_features = max_features
 
-    # -- keys ------------------------------------------------------------------------------
-    def _sequences(self, texts: Iterable[str], fitting: bool) -> tuple[np.ndarray, np.ndarray]:
-        """All texts as one int64 sequence with -1 between texts, and each position's text index."""
-        texts = [self.preprocessor(t) if self.preprocessor else t for t in texts]
-        if self.analyzer == "char":
-            joined = "\uffff".join(texts)  # U+FFFF never occurs in text; mapped to -1 below
-            seq = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            seq[seq == 0xFFFF] = -1
-            lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        else:
-            tokenized = [self.tokenizer(t) for t in texts]  # type: ignore[misc]
-            if fitting:
-                vocab = sorted({tok for toks in tokenized for tok in toks})
-                self.tokens_ = {tok: i for i, tok in enumerate(vocab)}
-            lengths = np.fromiter((len(t) for t in tokenized), dtype=np.int64, count=len(tokenized))
-            flat = list(chain.from_iterable(tokenized))
-            ids = np.fromiter(map(self.tokens_.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-            # the texts' ids one after another with -1 between texts
-            seq = np.full(max(len(flat) + len(texts) - 1, 0), -1, dtype=np.int64)
-            seq[np.arange(len(flat)) + np.repeat(np.arange(len(texts)), lengths)] = ids
-        doc = np.repeat(np.arange(len(lengths)), lengths + 1)[: len(seq)]
-        return seq, doc
-
-    def _base(self) -> int:
-        return 1 << _BITS if self.analyzer == "char" else max(len(self.tokens_), 1)
-
-    def _keys(self, seq: np.ndarray, doc: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Keys of every n-gram that does not cross a text boundary or hold an unknown token."""
-        if len(seq) < n:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        windows = len(seq) - n + 1
-        bad = (seq < 0).astype(np.int64)
-        bad_in_window = np.convolve(bad, np.ones(n, dtype=np.int64), mode="valid") > 0
-        base = self._base()
-        keys = np.zeros(windows, dtype=np.int64)
-        for k in range(n):
-            keys = keys * base + seq[k:k + windows]
-        keep = ~bad_in_window
-        return keys[keep], doc[:windows][keep]
+    def _fit_tokens(self, tokenized: list[list[str]]) -> None:
+        vocab = sorted({tok for toks in tokenized for tok in toks})
+        self.tokens_ = {tok: i for i, tok in enumerate(vocab)}
 
     # -- estimator -------------------------------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> NgramTfidf:
@@ -140,46 +101,31 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         indptr, indices, data = self.transform_arrays(texts)
         return sp.csr_matrix((data, indices, indptr), shape=(len(texts), self.n_features_out_))
 
-    def transform_arrays(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``transform`` as the CSR arrays (indptr, indices, data): sorted indices, no duplicates.
+    def subset(self, columns: np.ndarray) -> NgramIndex:
+        """A plain index keeping only ``columns`` (sorted, this part's numbering), in the same order.
 
-        Builds them with NumPy alone; scipy's sparse constructors cost more than the
-        arithmetic for the handful of texts a served request brings.
+        Tokens that no kept n-gram uses are dropped; token ids (and so the keys) stay as they were.
         """
-        check_is_fitted(self, "idf_")
-        seq, doc = self._sequences(texts, fitting=False)
-        width = self.n_features_out_
-        codes = []
+        self._check_fitted()
+        columns = np.asarray(columns, dtype=np.int64)
+        out = NgramIndex()
+        out.analyzer, out.ngram_range = self.analyzer, tuple(self.ngram_range)
+        out.tokenizer, out.preprocessor = self.tokenizer, self.preprocessor
+        out.keys_, out.offsets_, offset = {}, {}, 0
         for n, vocab in self.keys_.items():
-            if not len(vocab):
-                continue
-            keys, where = self._keys(seq, doc, n)
-            order = np.argsort(keys)  # sorted queries make searchsorted walk the vocabulary in order
-            pos = np.empty_like(order)
-            pos[order] = np.searchsorted(vocab, keys[order])
-            pos[pos == len(vocab)] = 0
-            hit = vocab[pos] == keys
-            codes.append(where[hit] * width + (pos[hit] + self.offsets_[n]))  # row-major cell number
-        cells, counts = np.unique(np.concatenate(codes) if codes else np.empty(0, np.int64), return_counts=True)
-        row = cells // width
-        indices = cells - row * width
-        indptr = np.searchsorted(cells, np.arange(len(texts) + 1) * width)
-        data = (np.log(counts.astype(np.float64)) + 1.0) * self.idf_[indices]
-        norms = np.sqrt(np.bincount(row, weights=data ** 2, minlength=len(texts)))
-        data /= norms[row]  # l2 rows; a row with no n-gram has no data to divide
-        return indptr, indices, data
-
-    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        """The n-grams as strings (characters, or tokens joined by a space), in column order."""
-        check_is_fitted(self, "idf_")
-        names: list[str] = []
-        base = self._base()
-        inverse = {i: t for t, i in self.tokens_.items()} if self.analyzer == "word" else None
-        for n, vocab in self.keys_.items():
-            for key in vocab.tolist():
-                parts = []
+            start = self.offsets_[n]
+            mine = columns[(columns >= start) & (columns < start + len(vocab))] - start
+            out.keys_[n], out.offsets_[n] = vocab[mine], offset
+            offset += len(mine)
+        out.idf_ = self.idf_[columns].astype(np.float32)
+        out.n_features_out_ = offset
+        if self.analyzer == "word":
+            base, used = self._base(), set()
+            for n, keys in out.keys_.items():
+                rest = keys.copy()
                 for _ in range(n):
-                    key, part = divmod(key, base)
-                    parts.append(chr(part) if inverse is None else inverse[part])
-                names.append(("" if inverse is None else " ").join(reversed(parts)))
-        return np.array(names, dtype=object)
+                    rest, part = np.divmod(rest, base)
+                    used.update(part.tolist())
+            out.base_ = base
+            out.tokens_ = {tok: i for tok, i in self.tokens_.items() if i in used}
+        return out

@@ -16,9 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .spelling import default_spelling
+from .spelling import Spelling, default_spelling
 
-__all__ = ["Traced", "nfkc", "normalize", "to_simplified", "trace"]
+__all__ = ["Normalizer", "Traced", "nfkc", "normalize", "to_simplified", "trace"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -58,15 +58,33 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
-def normalize(text: str) -> str:
-    """Return the canonical form of a complaint text.
+def normalize(text: str, spelling: Spelling | None = None) -> str:
+    """Return the canonical form of a complaint text (spelling folds: the shipped table unless given).
 
     >>> normalize("樓道裡有煤汽味，１２３號　樓")
     '楼道里有煤气味,123号楼'
     """
     text = to_simplified(_CONTROL.sub("", nfkc(text)))
     text = _SPACE_IN_WORD.sub("", _SPACES.sub(" ", text).strip())
-    return default_spelling().fold(text)
+    return (spelling or default_spelling()).fold(text)
+
+
+class Normalizer:
+    """:func:`normalize` with one spelling table, kept with a model so that it reads text as it was trained.
+
+    >>> Normalizer(Spelling.load())("煤汽味")
+    '煤气味'
+    """
+
+    def __init__(self, spelling: Spelling) -> None:
+        self.spelling = spelling
+
+    def __call__(self, text: str) -> str:
+        return normalize(text, self.spelling)
+
+    def reads_like(self, other: Spelling) -> bool:
+        """Whether ``other`` folds exactly as this normaliser does (then its output can be shared)."""
+        return self.spelling.pattern.pattern == other.pattern.pattern and self.spelling.right == other.right
 
 
 @dataclass(frozen=True)
