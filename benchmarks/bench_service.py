@@ -1,6 +1,7 @@
 """Load test of `triage serve --workers 2` on 127.0.0.1 with wrk (Debian package `wrk`).
 
-    .venv/bin/python benchmarks/bench_service.py [--seconds 20] [--connections 32]
+    .venv/bin/python benchmarks/bench_service.py [--seconds 10] [--connections 32] [--repeats 5]
+    .venv/bin/python benchmarks/bench_service.py --merging [--seconds 8] [--repeats 5]
 
 Runs, against one server in one run:
 1. POST /v1/noop (same app, same middleware, no inference): the framework's ceiling;
@@ -11,6 +12,10 @@ Runs, against one server in one run:
 Each of the four runs is repeated ``--repeats`` times, interleaved (noop, single, short, batch,
 noop, ...), so that the ratios compare runs made under the same load; every figure is the
 median over the repeats. Also prints each worker's resident memory (VmRSS) after the runs.
+With ``--merging``, instead: stored tickets (POST /v1/triage with ``"store": true``) against two
+servers started side by side, each with its own SQLite store, one linking tickets to incidents
+(TRIAGE_MERGE_INCIDENTS=1) and one not; runs alternate between them ``--repeats`` times, and the
+figure is the ratio of the medians: how much merging adds to the cost of a stored ticket.
 Prints requests/s and latency percentiles as wrk reports them, and the server's CPU time per
 request (user + system time of the uvicorn process and its workers, read from /proc before and
 after each run, divided by the requests served): on a shared, noisy host that figure moves far
@@ -126,31 +131,77 @@ def run_wrk(url: str, path: str, bodies: list[str], seconds: int, connections: i
     return figures
 
 
+def start_server(**env: str) -> tuple[subprocess.Popen, str]:
+    """``triage serve --workers 2`` on a free port with these TRIAGE_* variables; (process, base URL) once healthy."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    triage_bin = str(Path(sys.executable).with_name("triage"))
+    server = subprocess.Popen([triage_bin, "serve", "--port", str(port), "--workers", "2"],
+                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    for _ in range(120):
+        try:
+            if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    stop(server)
+    sys.exit("the server did not come up")
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def merging_cost(args: argparse.Namespace, texts: list[str]) -> dict:
+    """Stored tickets with and without incident merging, alternating runs; the ratio of the medians."""
+    stored = [json.dumps({"text": t, "store": True}, ensure_ascii=False) for t in texts]
+    folder = Path(tempfile.mkdtemp(prefix="bench-merging-"))
+    servers = {name: start_server(TRIAGE_DATABASE_URL=f"sqlite:///{folder / name}.db", TRIAGE_MERGE_INCIDENTS=flag)
+               for name, flag in (("merging", "1"), ("plain", "0"))}
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    try:
+        for server, url in servers.values():  # warm both workers of each
+            run_wrk(url, "/v1/triage", stored[:50], 3, args.connections, server.pid)
+        for _ in range(args.repeats):
+            for name, (server, url) in servers.items():
+                runs[name].append(run_wrk(url, "/v1/triage", stored, args.seconds, args.connections, server.pid))
+    finally:
+        for server, _ in servers.values():
+            stop(server)
+        shutil.rmtree(folder, ignore_errors=True)
+    medians = {name: {k: statistics.median(r[k] for r in rs) for k in ("requests_per_s", "server_cpu_ms_per_request",
+                                                                        "p99_ms")} for name, rs in runs.items()}
+    return {
+        "connections": args.connections, "seconds": args.seconds, "repeats": args.repeats, "workers": 2,
+        "stored_with_merging": medians["merging"], "stored_without_merging": medians["plain"],
+        "non_2xx": sum(r["non_2xx"] for rs in runs.values() for r in rs),
+        # cost per request: the inverse of throughput; above 1.0 merging costs more
+        "cost_ratio_by_requests_per_s": round(medians["plain"]["requests_per_s"]
+                                              / medians["merging"]["requests_per_s"], 3),
+        "cost_ratio_by_server_cpu_ms": round(medians["merging"]["server_cpu_ms_per_request"]
+                                             / medians["plain"]["server_cpu_ms_per_request"], 3),
+        "runs": runs,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--merging", action="store_true", help="stored tickets with and without incident merging")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
     texts = sample_texts(500)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TRIAGE_NOOP_ROUTE": "1"}
-    triage_bin = str(Path(sys.executable).with_name("triage"))
-    server = subprocess.Popen([triage_bin, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    if args.merging:
+        print(json.dumps(merging_cost(args, texts), indent=1))
+        return
+    server, url = start_server(TRIAGE_NOOP_ROUTE="1")
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            sys.exit("the server did not come up")
         singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
         shorts = [json.dumps({"text": t[:60]}, ensure_ascii=False) for t in texts]
         batches = [json.dumps({"items": [{"text": t} for t in texts[i:i + 100]]}, ensure_ascii=False)
@@ -166,8 +217,7 @@ def main() -> None:
         ratios = [s["requests_per_s"] / n["requests_per_s"] for s, n in zip(runs["single"], runs["noop"], strict=True)]
         worker_rss = workers_rss_mb(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
     from triage import Triager
 

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from triage import Triager
+from triage.incidents import IncidentPolicy
 
 from .active_model import ActivePointer
 from .api_docs import install_api_docs
@@ -28,7 +29,7 @@ from .lifecycle import Life, life_files, system_clock
 from .metrics import Metrics
 from .middleware import RequestContext
 from .openapi import install_openapi
-from .routes import health, ledger, lifecycle, models, open311, tickets, triage, ui
+from .routes import health, incidents, ledger, lifecycle, models, open311, tickets, triage, ui
 from .settings import Settings
 from .store import Store
 
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     store, wire the routes. ``clock`` tells the time to deadlines and escalation (tests give a fake one)."""
     settings = settings or Settings()
     machine, deadlines, directory = life_files(settings)
-    store = store or Store.open(settings.database_url)
+    store = store or Store.open(settings.database_url, incidents=IncidentPolicy.load(settings.incidents_path),
+                                merge=settings.merge_incidents)
     pointer = ActivePointer(settings.models_dir, store)
     triager = triager or Triager.load(settings.model_version or pointer.current(), models_dir=settings.models_dir)
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     install_error_handlers(app)
     app.include_router(triage.router)
     app.include_router(tickets.router)
+    app.include_router(incidents.router)
     app.include_router(models.router)
     app.include_router(lifecycle.router)
     app.include_router(ledger.router)

@@ -110,6 +110,8 @@ class TriagePublic(BaseModel):
     deadline: str = Field(description="ISO time by which this urgency must be handled.",
                           json_schema_extra={"format": "date-time"})
     model_version: str
+    incident_id: int | None = Field(None, description="Stored tickets: the incident (并单) the ticket belongs to, "
+                                    "alone or merged with other reports of the same problem at the same place.")
 
 
 class BatchItemError(BaseModel):

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(["127.0.0.1", "::1"], description="Addresses (or networks) of reverse "
                                        "proxies whose X-Forwarded-Proto and X-Forwarded-Host are believed "
                                        "(a JSON list).")
+    merge_incidents: bool = Field(True, description="Link each stored ticket to an open incident (并单) when the "
+                                  "merging policy says it reports the same problem; off: every ticket stands alone.")
+    incidents_path: Path | None = Field(None, description="Merging policy (windows, thresholds); default: "
+                                        "triage/data/incidents.yaml.")
     idempotency_hours: int = Field(24, ge=1, le=24 * 90, description="How long a write's Idempotency-Key is kept: "
                                    "a retry within this time is answered as the first time, not written again.")
 

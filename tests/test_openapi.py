@@ -24,7 +24,9 @@ NEEDS = {("post", "/v1/triage"): "intake", ("post", "/v1/triage/batch"): "intake
          ("get", "/v1/lifecycle"): "unit", ("get", "/v1/tickets/{ticket_id}/lifecycle"): "unit",
          ("post", "/v1/tickets/{ticket_id}/transitions"): "unit",
          ("post", "/v1/tickets/{ticket_id}/rectifications"): "unit", ("get", "/v1/ledger"): "unit",
-         ("get", "/v1/ledger/summary"): "unit"}
+         ("get", "/v1/ledger/summary"): "unit",
+         ("get", "/v1/incidents"): "staff", ("get", "/v1/incidents/{incident_id}"): "staff",
+         ("post", "/v1/tickets/{ticket_id}/split"): "staff", ("get", "/v1/hotspots"): "staff"}
 OPEN = {("get", "/v1/health"), ("get", "/v1/model"), ("get", "/metrics"), ("post", "/v1/noop")}
 
 
@@ -62,7 +64,7 @@ def test_every_operation_is_listed_with_who_may_call_it(api):
 
 def test_an_operation_that_needs_a_key_answers_401_without_one(api):
     for (method, path), _role in NEEDS.items():
-        url = path.format(ticket_id="T-1", version="v", job_id=1)
+        url = path.format(ticket_id="T-1", version="v", job_id=1, incident_id=1)
         r = api.request(method.upper(), url, json={"text": "停水"} if method == "post" else None)
         assert r.status_code == 401, (method, path)
         assert r.status_code == 401 and "401" in api.spec["paths"][path][method]["responses"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+import click
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -16,8 +18,24 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   rich_markup_mode=None, context_settings=HELP)
 corpus_app = typer.Typer(no_args_is_help=True, help="Check and maintain the training corpus.")
 models_app = typer.Typer(no_args_is_help=True, help="List model versions and switch the active one.")
+
+
+class _ReportGroup(TyperGroup):
+    """``triage report``'s commands; a first word that names none of them is a tagged file for ``report tagged``
+    (so ``triage report tagged.csv -o report.html`` reads as it always has)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["tagged", *args]
+        return super().parse_args(ctx, args)
+
+
+report_app = typer.Typer(cls=_ReportGroup, no_args_is_help=True,
+                         help="Reports: a tagged file summarised as HTML (triage report FILE is triage report "
+                              "tagged FILE), and the store's hot spots.\n\nExample: triage report hotspots --days 7")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(models_app, name="models")
+app.add_typer(report_app, name="report")
 
 ModelsDir = Annotated[
     Path | None, typer.Option("--models", metavar="DIR",

@@ -9,10 +9,10 @@ import typer
 
 from triage.errors import TriageError
 
-from .common import app, fail, need_plots
+from .common import fail, need_plots, report_app
 
 
-@app.command()
+@report_app.command("tagged")
 def report(
     tagged: Annotated[Path, typer.Argument(help="A file written by triage tag (.jsonl or .csv).")],
     output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH",
@@ -29,7 +29,7 @@ def report(
     with --date-column, the daily register and weekly summary, with charts, into one self-contained HTML file.
     The rows triage tag could not tag (its errors file) are counted by reason and listed.
 
-    Example: triage report tagged.csv -o report.html --date-column 来电时间
+    Example: triage report tagged.csv -o report.html --date-column 来电时间 (or: triage report tagged tagged.csv …)
     """
     need_plots()
     from triage.batch.report import read_errors, read_tagged, summarize

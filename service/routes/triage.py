@@ -38,10 +38,13 @@ _BATCH_ERRORS = errors(
          "not a 422: it gets its error in its place in `results`.")
 
 
-def _public(result: TriageResult, caller_id: object, service: Service, now: datetime) -> dict[str, Any]:
+def _public(result: TriageResult, caller_id: object, service: Service, now: datetime,
+            incident_id: int | None = None) -> dict[str, Any]:
     body = result.as_dict()
     body["id"] = None if caller_id is None else str(caller_id)
     body["deadline"] = service.deadlines.due(result.urgency, now).isoformat(timespec="seconds")
+    if incident_id is not None:
+        body["incident_id"] = incident_id
     return body
 
 
@@ -53,10 +56,12 @@ def _stored_result(answer: dict[str, Any]) -> TriageResult:
 
 
 async def _store(service: Service, items: list[tuple[str | None, str, str | None]], results: list[TriageResult],
-                 now: datetime, idempotency: IdempotencyKey | None) -> list[tuple[str, TriageResult, datetime]]:
+                 now: datetime, idempotency: IdempotencyKey | None,
+                 ) -> list[tuple[str, TriageResult, datetime, int | None]]:
     """Store tickets and their predictions before answering; ticket ids default to new UUIDs.
 
-    Per item: the ticket id, the answer to send and the moment its deadline counts from. A
+    Per item: the ticket id, the answer to send, the moment its deadline counts from and the
+    incident the ticket belongs to (None when stored without merging). A
     ticket id sent before with the same text gets its stored answer back; with another text,
     :class:`~service.store.Conflict` and nothing is stored. A request sent before under its
     Idempotency-Key gets the tickets stored then.
@@ -64,18 +69,18 @@ async def _store(service: Service, items: list[tuple[str | None, str, str | None
     tickets = [{"id": caller_id or uuid.uuid4().hex, "text": text, "channel": channel}
                for caller_id, text, channel in items]
     try:
-        stored = await run_in_threadpool(service.store.save_triaged, tickets, [r.as_dict() for r in results],
-                                         now.astimezone(UTC), idempotency)
+        stored, incidents = await run_in_threadpool(service.store.save_linked, tickets,
+                                                    [r.as_dict() for r in results], now.astimezone(UTC), idempotency)
     except KeyReused:
         raise key_reused() from None
     out = []
     for ticket, result, answer in zip(tickets, results, stored, strict=True):
         if answer is None:
-            out.append((ticket["id"], result, now))
+            out.append((ticket["id"], result, now, incidents.get(ticket["id"])))
         else:
             received = answer["received_at"]
             since = datetime.fromisoformat(received).astimezone(now.tzinfo) if received else now
-            out.append((answer["id"], _stored_result(answer), since))
+            out.append((answer["id"], _stored_result(answer), since, incidents.get(answer["id"])))
     return out
 
 
@@ -107,18 +112,19 @@ async def triage_one(body: TriageCreate, request: Request, service: ServiceDep, 
     now = service.life.now()
     [result] = await service.batcher.triage([body.text])
     caller_id = None if body.id is None else str(body.id)
+    incident_id = None
     if body.store or service.settings.store_all:
         key = idempotency_key(idempotency, who, "POST /v1/triage", body.model_dump(mode="json"), service.settings)
         try:
-            [(caller_id, result, now)] = await _store(service, [(caller_id, body.text, body.channel)], [result], now,
-                                                      key)
+            [(caller_id, result, now, incident_id)] = await _store(
+                service, [(caller_id, body.text, body.channel)], [result], now, key)
         except Conflict as e:
             raise _conflict(e.ids) from None
     service.metrics.predictions.labels(result.category, result.urgency, result.route).inc()
     if service.settings.log_requests:  # masking costs as much as a small part of inference: only when logged
         request.scope["state"]["log"] = {"text": mask_pii(body.text[:200]), "category": result.category,
                                          "urgency": result.urgency, "route": result.route}
-    return _json(_public(result, caller_id, service, now))
+    return _json(_public(result, caller_id, service, now, incident_id))
 
 
 @router.post("/triage/batch", response_model=TriageBatchPublic, responses=_BATCH_ERRORS)
@@ -141,7 +147,8 @@ async def triage_batch(body: TriageBatchCreate, request: Request, service: Servi
     now = service.life.now()
     results = await service.batcher.triage([item.text for _, item in good]) if good else []
     ids: list[str | None] = [None if item.id is None else str(item.id) for _, item in good]
-    answers: list[tuple[str | None, TriageResult, datetime]] = [(i, r, now) for i, r in zip(ids, results, strict=True)]
+    answers: list[tuple[str | None, TriageResult, datetime, int | None]] = [
+        (i, r, now, None) for i, r in zip(ids, results, strict=True)]
     if good and (body.store or service.settings.store_all):
         key = idempotency_key(idempotency, who, "POST /v1/triage/batch", body.model_dump(mode="json"),
                               service.settings)
@@ -152,8 +159,8 @@ async def triage_batch(body: TriageBatchCreate, request: Request, service: Servi
             return _json(_none_stored(body, checked, out, set(e.ids)))
     for r in results:
         service.metrics.predictions.labels(r.category, r.urgency, r.route).inc()
-    for (position, _), (caller_id, result, since) in zip(good, answers, strict=True):
-        out[position] = _public(result, caller_id, service, since)
+    for (position, _), (caller_id, result, since, incident_id) in zip(good, answers, strict=True):
+        out[position] = _public(result, caller_id, service, since, incident_id)
     failed = len(checked) - len(good)
     request.scope["state"]["log"] = {"items": len(checked), "failed": failed}
     return _json({"results": out, "failed": failed})

@@ -6,9 +6,10 @@ Imported only by what needs a database (the service, ``triage keys``, retraining
 
 from .database import StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, KeyReused, fingerprint
+from .incidents import Unsplittable
 from .keys import ROLES, role_allows
 from .lifecycle import KINDS
 from .store import Conflict, NotFound, Stale, StaleState, Store
 
 __all__ = ["KINDS", "ROLES", "Conflict", "IdempotencyKey", "KeyReused", "NotFound", "Stale", "StaleState", "Store",
-           "StoreError", "fingerprint", "make_engine", "migrate", "role_allows"]
+           "StoreError", "Unsplittable", "fingerprint", "make_engine", "migrate", "role_allows"]

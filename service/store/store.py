@@ -13,12 +13,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import sessionmaker
 
+from triage.incidents import IncidentPolicy
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
 from .database import NotFound, StoreError, make_engine, migrate
 from .idempotency import IdempotencyKey, claim, remember
+from .incidents import Incidents
 from .keys_and_jobs import KeysAndJobs
 from .lifecycle import Lifecycle, StaleState
+from .linking import IncidentLinker
 from .review import Review
 from .rows import (
     LABEL_FIELDS,
@@ -52,19 +55,26 @@ class Conflict(StoreError):
         self.ids = list(ids)
 
 
-class Store(KeysAndJobs, Review, Lifecycle):
-    """The store behind one engine. ``Store.open(url)`` also brings the schema up to date."""
+class Store(KeysAndJobs, Review, Lifecycle, Incidents):
+    """The store behind one engine. ``Store.open(url)`` also brings the schema up to date.
 
-    def __init__(self, engine: Engine) -> None:
+    Stored tickets are linked to incidents under ``incidents`` (default: the shipped
+    ``triage/data/incidents.yaml``); with ``merge=False`` each stored ticket opens its own.
+    """
+
+    def __init__(self, engine: Engine, *, incidents: IncidentPolicy | None = None, merge: bool = True) -> None:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
+        self.incident_policy = incidents or IncidentPolicy.load()
+        self.merge = merge
+        self._linker = IncidentLinker(self.incident_policy)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, incidents: IncidentPolicy | None = None, merge: bool = True) -> Store:
         """Open (and create or migrate) the store at ``url``: sqlite:///FILE or postgresql+psycopg://…."""
         engine = make_engine(url)
         migrate(engine)
-        return cls(engine)
+        return cls(engine, incidents=incidents, merge=merge)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -84,37 +94,62 @@ class Store(KeysAndJobs, Review, Lifecycle):
         key gets the tickets it stored (whatever ids this one has), and a different request
         under it :class:`~service.store.idempotency.KeyReused`.
         """
+        return self.save_linked(tickets, results, received_at, idempotency)[0]
+
+    def save_linked(self, tickets: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]],
+                    received_at: datetime | None = None, idempotency: IdempotencyKey | None = None,
+                    ) -> tuple[list[dict[str, Any] | None], dict[str, int]]:
+        """:meth:`save_triaged`, which also links each ticket stored now to an incident in the same
+        transaction (:mod:`.linking`); returns its answers and, for every ticket, its incident's id."""
         tickets = [{k: clean_text(v) for k, v in t.items()} for t in tickets]
-        with self._session.begin() as s:
-            done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
-            if done is not None:
-                tickets = [{**t, "id": i} for t, i in zip(tickets, done["tickets"], strict=True)]
-            first: dict[str, dict[str, Any]] = {}
-            for t, r in zip(tickets, results, strict=True):
-                first.setdefault(t["id"], {"ticket": t, "result": r})
-            known = dict(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(first))).all())
-            fresh = [i for i in first if i not in known]
-            if fresh:  # insert-or-keep: a concurrent request may have stored one of them meanwhile
-                insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-                now = received_at or utcnow()
-                rows = [{"id": i, "text": first[i]["ticket"]["text"], "channel": first[i]["ticket"].get("channel"),
-                         "received_at": now} for i in fresh]
-                inserted = set(s.scalars(insert(Ticket).values(rows).on_conflict_do_nothing(
-                    index_elements=["id"]).returning(Ticket.id)).all())
-                raced = [i for i in fresh if i not in inserted]
-                if raced:
-                    known.update(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(raced))).all())
-            else:
-                inserted = set()
-            clash = sorted({t["id"] for t in tickets
-                            if known.get(t["id"], first[t["id"]]["ticket"]["text"]) != t["text"]})
-            if clash:
-                raise Conflict(f"ticket ids already name another text: {clash}", clash)
-            for i in inserted:
-                s.add(new_prediction(i, first[i]["result"]))
-            stored = self._first_answers(s, [i for i in first if i not in inserted])
-            if idempotency and done is None:
-                remember(s, idempotency, {"tickets": [t["id"] for t in tickets]})
+        now = received_at or utcnow()
+        # signatures before the transaction: the NumPy work holds no lock
+        prepared: dict[str, Any] = {}
+        for t, r in zip(tickets, results, strict=True) if self.merge else ():
+            if t["id"] not in prepared:
+                prepared[t["id"]] = self._linker.prepare(t["id"], t["text"], r, now)
+        incidents: dict[str, int] = {}
+        linked = False
+        try:
+            with self._session.begin() as s:
+                done = claim(s, self.engine.dialect.name, idempotency) if idempotency else None
+                if done is not None:
+                    tickets = [{**t, "id": i} for t, i in zip(tickets, done["tickets"], strict=True)]
+                first: dict[str, dict[str, Any]] = {}
+                for t, r in zip(tickets, results, strict=True):
+                    first.setdefault(t["id"], {"ticket": t, "result": r})
+                known = dict(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(first))).all())
+                fresh = [i for i in first if i not in known]
+                if fresh:  # insert-or-keep: a concurrent request may have stored one of them meanwhile
+                    insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+                    rows = [{"id": i, "text": first[i]["ticket"]["text"], "channel": first[i]["ticket"].get("channel"),
+                             "received_at": now} for i in fresh]
+                    inserted = set(s.scalars(insert(Ticket).values(rows).on_conflict_do_nothing(
+                        index_elements=["id"]).returning(Ticket.id)).all())
+                    raced = [i for i in fresh if i not in inserted]
+                    if raced:
+                        known.update(s.execute(select(Ticket.id, Ticket.text).where(Ticket.id.in_(raced))).all())
+                else:
+                    inserted = set()
+                clash = sorted({t["id"] for t in tickets
+                                if known.get(t["id"], first[t["id"]]["ticket"]["text"]) != t["text"]})
+                if clash:
+                    raise Conflict(f"ticket ids already name another text: {clash}", clash)
+                for i in inserted:
+                    s.add(new_prediction(i, first[i]["result"]))
+                if self.merge:
+                    linked = True
+                    incidents = self._linker.link(s, [
+                        prepared.get(i) or self._linker.prepare(i, first[i]["ticket"]["text"], first[i]["result"], now)
+                        for i in first if i in inserted])
+                stored = self._first_answers(s, [i for i in first if i not in inserted])
+                incidents.update(self.current_incidents(s, [i for i in first if i not in inserted]))
+                if idempotency and done is None:
+                    remember(s, idempotency, {"tickets": [t["id"] for t in tickets]})
+        except BaseException:
+            if linked:  # the worker's index may hold what was rolled back: read it again
+                self._linker.reset()
+            raise
         out: list[dict[str, Any] | None] = []
         answered: set[str] = set()
         for t in tickets:
@@ -124,7 +159,7 @@ class Store(KeysAndJobs, Review, Lifecycle):
             else:
                 out.append(stored.get(i) or {**first[i]["result"], "received_at": None})
             answered.add(i)
-        return out
+        return out, incidents
 
     @staticmethod
     def _first_answers(s: Any, ids: list[str]) -> dict[str, dict[str, Any]]:

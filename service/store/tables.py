@@ -1,8 +1,10 @@
 """The store's tables: tickets, the model's predictions, staff corrections, API keys, retraining jobs, idempotency keys,
-and a ticket's life after triage: its state, the history of its steps, its measures and progress, Open311 details.
+a ticket's life after triage (its state, the history of its steps, its measures and progress, Open311
+details), and incidents (并单) with their members and what merging compares.
 
 Corrections are append-only: a new correction is a new row, never an edit of an old one, so a
-ticket's history (who changed what, when, from what) is always complete. The schema itself is
+ticket's history (who changed what, when, from what) is always complete. Incident memberships
+likewise: a split ends one (who, when, why) and starts another, and neither row is deleted. The schema itself is
 created and changed only by the Alembic migrations in ``migrations/``.
 """
 
@@ -11,11 +13,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Open311Request", "Prediction", "Rectification",
-           "RetrainJob", "Ticket", "TicketEvent", "TicketState", "utc_text", "utcnow"]
+__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Incident", "IncidentMember", "Open311Request",
+           "Prediction", "Rectification", "RetrainJob", "Ticket", "TicketEvent", "TicketState", "utc_text", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -189,3 +191,42 @@ class Open311Request(Base):
     address: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     long: Mapped[float | None] = mapped_column(Float)
+
+
+class Incident(Base):
+    """Reports of one problem at one place (并单): every stored ticket belongs to one, alone or with others.
+
+    Written once, when its first report opens it: its members, first and last report are read from
+    ``incident_members``, so a merge writes one row and touches no other."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    category: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(256))  # the place key of the report that opened it
+    opened_at: Mapped[datetime]
+
+
+class IncidentMember(Base):
+    """A ticket's membership of an incident, with what merging compares a new ticket with (its category, place
+    key, time and MinHash signature; its LSH bands are computed from the signature when a worker reads it in).
+    ``ended_at`` is set (the row never deleted) when staff split the ticket out; the split's row copies the keys."""
+
+    __tablename__ = "incident_members"
+    __table_args__ = (Index("ix_incident_members_category_id", "category", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    how: Mapped[str] = mapped_column(String(16))  # opened (first report), merged (by the rule), split (by staff)
+    linked_by: Mapped[str] = mapped_column(String(128))  # "rule", or the name of the key that split it
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    similarity: Mapped[float | None] = mapped_column(Float)  # merged: with the member it matched
+    matched_ticket: Mapped[str | None] = mapped_column(String(128))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)  # why it was split out
+    category: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,146 @@
+"""Linking a stored ticket to an open incident (并单), inside the transaction that stores it.
+
+Each worker keeps an in-memory LSH index of the recent tickets (:class:`triage.incidents.
+IncidentIndex`), rebuilt from the database: before a ticket of a category is linked, the
+memberships of that category added since the worker last looked (by any worker, on any host)
+are read in (the first time, those of the category's window), with their signatures. So every
+worker judges against what the database holds, while a link costs one small read and one write
+(the membership, with the ticket's signature; two when it opens an incident), not a read of
+every recent ticket.
+
+The ticket joins the incident of the most similar candidate that
+:func:`triage.incidents.same_incident` calls the same incident, or opens its own.
+
+Two tickets of one incident stored at once must not open two incidents, and a worker must not
+miss a membership another has not yet committed: on PostgreSQL linking takes a
+transaction-level advisory lock per category (in category order, so two batches never wait on
+each other crosswise), under which a category's memberships are written and numbered one
+transaction at a time; SQLite's write transactions already run one at a time. Within a worker,
+a thread lock (taken after the database's) keeps the index to one thread at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, text
+from sqlalchemy.orm import Session
+
+from triage.incidents import IncidentIndex, IncidentPolicy, MinHasher, Report, place_key
+from triage.labels import CATEGORIES
+
+from .tables import Incident, IncidentMember
+
+__all__ = ["RULE", "IncidentLinker", "Pending", "lock_categories"]
+
+#: ``linked_by`` of the memberships the rule made.
+RULE = "rule"
+_LOCK_CLASS = 1234512346  # pg_advisory_xact_lock(class, category): one lock per category
+_FORGET_EVERY = 2_000  # links between two sweeps of the index for reports past every window
+# Core statements built once, not the ORM's unit of work: linking runs for every stored ticket
+_INCIDENTS, _MEMBERS = Incident.__table__, IncidentMember.__table__
+_READ_IN = (select(_MEMBERS.c.id, _MEMBERS.c.ticket_id, _MEMBERS.c.incident_id, _MEMBERS.c.signature,
+                   _MEMBERS.c.place, _MEMBERS.c.received_at)
+            .where(_MEMBERS.c.category == bindparam("category")).order_by(_MEMBERS.c.id))
+_READ_SINCE = _READ_IN.where(_MEMBERS.c.id > bindparam("after"))
+_READ_WINDOW = _READ_IN.where(_MEMBERS.c.received_at >= bindparam("since"))
+_OPEN = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
+_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id)
+
+
+def lock_categories(s: Session, categories: set[str]) -> None:
+    """On PostgreSQL, hold each category's linking lock until the transaction ends (in category order)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return  # SQLite: the write transaction (BEGIN IMMEDIATE) already excludes every other writer
+    for category in sorted(categories, key=CATEGORIES.index):
+        s.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": _LOCK_CLASS, "k": CATEGORIES.index(category)})
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive (they were written in UTC): compare like with like."""
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A ticket about to be linked: its id, what merging knows of it (time in naive UTC) and its LSH bands."""
+
+    ticket_id: str
+    report: Report
+    bands: list[int]
+    at: datetime  # as given, for the database
+
+
+class IncidentLinker:
+    """Applies an :class:`~triage.incidents.IncidentPolicy` to tickets as they are stored."""
+
+    def __init__(self, policy: IncidentPolicy) -> None:
+        self.policy = policy
+        self.hasher: MinHasher = policy.hasher()
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the index; the next link reads it again from the database (after a rolled-back write)."""
+        with self._lock:
+            self._index = IncidentIndex(self.policy)
+            self._seen: dict[str, int] = {}  # category -> the last membership id read in
+            self._links = 0
+
+    def prepare(self, ticket_id: str, text: str, result: dict[str, Any], at: datetime) -> Pending:
+        """The signature and bands of one ticket (before the transaction: NumPy work holds no lock)."""
+        signature = self.hasher.signature(text)
+        report = Report(signature, result["category"], place_key(result), _naive_utc(at))
+        return Pending(ticket_id, report, self.hasher.band_keys(signature), at)
+
+    def link(self, s: Session, pending: Sequence[Pending]) -> dict[str, int]:
+        """Store each ticket's keys and link it to an incident, in order; returns ticket id → incident id."""
+        lock_categories(s, {p.report.category for p in pending})
+        c = s.connection()
+        out = {}
+        with self._lock:
+            for p in pending:
+                self._catch_up(c, p)
+                out[p.ticket_id] = self._link_one(c, p)
+            self._links += len(pending)
+            if self._links >= _FORGET_EVERY:
+                newest = max(p.report.at for p in pending)
+                self._index.forget_before(newest - max(self.policy.window(k) for k in CATEGORIES))
+                self._links = 0
+        return out
+
+    def _catch_up(self, c: Connection, p: Pending) -> None:
+        """Read in the category's memberships added since this worker last looked."""
+        category = p.report.category
+        if category in self._seen:
+            rows = c.execute(_READ_SINCE, {"category": category, "after": self._seen[category]})
+        else:  # the first look: the tickets that could still share an incident with this one
+            rows = c.execute(_READ_WINDOW, {"category": category, "since": p.at - self.policy.window(category)})
+        for member_id, ticket_id, incident_id, signature, place, received_at in rows:
+            sig = self.hasher.from_bytes(signature)
+            self._index.add(ticket_id, incident_id, Report(sig, category, place, _naive_utc(received_at)),
+                            self.hasher.band_keys(sig))
+            self._seen[category] = member_id
+        self._seen.setdefault(category, 0)
+
+    def _link_one(self, c: Connection, p: Pending) -> int:
+        r = p.report
+        match = self._index.best_match(r, p.bands)
+        if match is None:
+            incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "opened_at": p.at}).scalar_one()
+            how, similarity, matched = "opened", None, None
+        else:
+            incident_id, how, similarity, matched = match.incident_id, "merged", match.similarity, match.ticket_id
+        member_id = c.execute(_MEMBER, {"ticket_id": p.ticket_id, "incident_id": incident_id, "how": how,
+                                        "linked_by": RULE, "linked_at": p.at, "similarity": similarity,
+                                        "matched_ticket": matched, "category": r.category, "place": r.place,
+                                        "received_at": p.at, "signature": self.hasher.to_bytes(r.signature)}
+                              ).scalar_one()
+        self._index.add(p.ticket_id, incident_id, r, p.bands)
+        if self._seen.get(r.category, 0) < member_id:
+            self._seen[r.category] = member_id  # read in everything before it under the lock: nothing skipped
+        return incident_id
