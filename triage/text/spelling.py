@@ -7,23 +7,32 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..datafiles import default_data_path, read_yaml
 from ..errors import LexiconError
+from .scanner import Scanner
 
 __all__ = ["Spelling", "default_spelling"]
 
 
 @dataclass(frozen=True)
 class Spelling:
-    """One alternation over every wrong form; each named group knows its right form."""
+    """One alternation over every wrong form; each named group knows its right form.
+
+    The alternation is tried only where a wrong form can start (:mod:`triage.text.scanner`):
+    most texts hold none, and are returned after one pass.
+    """
 
     pattern: re.Pattern[str]
     right: tuple[str, ...]
     source: str
+    scanner: Scanner = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scanner", Scanner([self.pattern]))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Spelling:
@@ -50,11 +59,18 @@ class Spelling:
 
     def fold(self, text: str) -> str:
         """``text`` with every wrong form replaced by its right one."""
-        return self.pattern.sub(self._right_form, text)
+        pieces, last = [], 0
+        for m in self.scanner.scan(text).finditer(self.pattern):
+            pieces += (text[last:m.start()], self._right_form(m))
+            last = m.end()
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """Each fold as (start, end, right form), in order."""
-        return [(m.start(), m.end(), self._right_form(m)) for m in self.pattern.finditer(text)]
+        return [(m.start(), m.end(), self._right_form(m)) for m in self.scanner.scan(text).finditer(self.pattern)]
 
     def _right_form(self, match: re.Match[str]) -> str:
         return self.right[int(match.lastgroup[1:])]  # type: ignore[index]  # every alternative is a named group
