@@ -28,7 +28,9 @@ __all__ = ["MAX_ANCHOR", "anchors"]
 #: Anchors are cut to this many characters: longer ones find no fewer places.
 MAX_ANCHOR = 4
 #: More openings than this and the pattern is searched as before.
-_MAX_OPENINGS = 512
+_MAX_OPENINGS = 2048
+#: An unrolled repeat giving more openings than this keeps its body's own (a small automaton stays in cache).
+_MAX_UNROLLED = 64
 
 try:  # the parser of the re module itself; without it every pattern is searched as before
     from re import _constants as _c
@@ -73,13 +75,33 @@ def _openings(items: list, acc: _Openings) -> _Openings:
             continue  # zero-width: the match goes on at the same place
         try:
             if op in _REPEATS:
-                low, _, body = av
-                taken = _close(_join(acc, _openings(list(body), _START)))
-                return taken if low >= 1 else taken | _openings(items[n + 1:], acc)  # or it is skipped
+                return _repeat(av, items[n + 1:], acc)
             acc = _join(acc, _element(op, av))
         except _Loose:
             return _close(acc)  # what comes next is unknown: the openings so far still hold
     return acc
+
+
+def _repeat(av: tuple, rest: list, acc: _Openings) -> _Openings:
+    """The openings of ``body{low,high}`` followed by ``rest``.
+
+    Where the body is read exactly (``[0-9一二三]``), one repeat is unrolled and what may follow
+    it is read too: ``[0-9一二三]+[千万]`` opens with 一千, 三万, 二三 …, not with every 一. Where
+    that gives too many openings, the body's own openings are the last known.
+    """
+    low, high, body = av
+    once = _openings(list(body), _START)
+    if high > 0 and all(s and o for s, o in once):
+        try:
+            again = [(_REPEAT, (max(low - 1, 0), high if high == _c.MAXREPEAT else high - 1, body))] if high > 1 else []
+            taken = _openings(again + rest, _join(acc, once))
+            taken = taken if low >= 1 else taken | _openings(rest, acc)
+            if len(taken) <= _MAX_UNROLLED:
+                return taken
+        except _Loose:
+            pass
+    taken = _close(_join(acc, once))
+    return taken if low >= 1 else taken | _openings(rest, acc)  # or the repeat is skipped
 
 
 def _element(op: object, av: object) -> _Openings:
@@ -121,6 +143,7 @@ def _close(acc: _Openings) -> _Openings:
 
 _REPEATS = tuple(op for op in (getattr(_c, name, None) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
                  if op is not None) if _parser is not None else ()
+_REPEAT = _c.MAX_REPEAT if _parser is not None else None
 
 
 def _charset(av: list) -> frozenset[str]:

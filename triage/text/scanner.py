@@ -20,7 +20,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
-import ahocorasick
+import ahocorasick_rs
 
 from .anchors import anchors
 
@@ -28,62 +28,91 @@ __all__ = ["Places", "Scanner"]
 
 
 class Scanner:
-    """An automaton over the anchors of ``patterns`` (the same pattern given twice is kept once)."""
+    """An automaton over the anchors of ``patterns`` (the same pattern given twice is kept once).
+
+    Each anchor carries a bit mask of the patterns it opens, so that one pass tells which
+    patterns can occur at all; the places of one pattern are picked out of the pass's hits
+    only when that pattern is asked about.
+    """
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self._index: dict[re.Pattern[str], int] = {}
-        self._loose: set[int] = set()  # patterns without anchors: searched as before
-        owners: dict[str, list[int]] = {}
+        self._loose = 0  # bit mask of the patterns without anchors: searched as before
+        owners: dict[str, int] = {}
         for pattern in patterns:
             if pattern in self._index:
                 continue
             n = self._index[pattern] = len(self._index)
             found = anchors(pattern)
             if found is None:
-                self._loose.add(n)
+                self._loose |= 1 << n
                 continue
             for anchor in found:
-                owners.setdefault(anchor, []).append(n)
-        self._automaton = ahocorasick.Automaton()
-        for anchor, ids in owners.items():
-            self._automaton.add_word(anchor, (len(anchor) - 1, tuple(ids)))
-        self._empty = not owners
-        if not self._empty:
-            self._automaton.make_automaton()
+                owners[anchor] = owners.get(anchor, 0) | 1 << n
+        self._masks = tuple(owners.values())
+        self._groups: dict[int, tuple[tuple[re.Pattern[str], ...], tuple[int, ...]]] = {}
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(owners), implementation=ahocorasick_rs.Implementation.DFA) if owners else None
 
     def __contains__(self, pattern: object) -> bool:
         return pattern in self._index
 
+    def __iter__(self) -> Iterator[re.Pattern[str]]:
+        """The patterns, in the order given."""
+        return iter(self._index)
+
+    def __reduce__(self) -> tuple[type[Scanner], tuple[list[re.Pattern[str]]]]:
+        return Scanner, (list(self._index),)  # the automaton itself does not pickle: it is rebuilt
+
+    def bits(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
+        """Per pattern, the bit of it in the pass's mask (all bits for one searched as before)."""
+        known = self._groups.get(id(patterns))
+        if known is None or known[0] is not patterns:
+            everything = -1  # a pattern without anchors, or one this scanner does not know, may occur
+            bits = tuple(everything if (n := self._index.get(p)) is None or self._loose >> n & 1 else 1 << n
+                         for p in patterns)
+            known = self._groups[id(patterns)] = (patterns, bits)
+        return known[1]
+
     def scan(self, text: str) -> Places:
-        """Where each pattern can start in ``text``, found in one pass."""
-        starts: dict[int, list[int]] = {}
-        if not self._empty:
-            for end, (back, ids) in self._automaton.iter(text):
-                for n in ids:
-                    if n in starts:
-                        starts[n].append(end - back)
-                    else:
-                        starts[n] = [end - back]
-        for found in starts.values():
-            if len(found) > 1:
-                found.sort()
-        return Places(self, text, starts)
+        """Where the patterns can start in ``text``, found in one pass."""
+        if self._automaton is None:
+            return Places(self, text, [], 0)
+        hits = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        masks, seen = self._masks, 0
+        for anchor, _, _ in hits:
+            seen |= masks[anchor]
+        return Places(self, text, hits, seen)
 
 
 class Places:
     """The places in one text where each pattern of a :class:`Scanner` can start."""
 
-    __slots__ = ("_index", "_loose", "_starts", "text")
+    __slots__ = ("_hits", "_index", "_loose", "_masks", "_scanner", "_seen", "_starts", "text")
 
-    def __init__(self, scanner: Scanner, text: str, starts: dict[int, list[int]]) -> None:
-        self._index, self._loose, self._starts, self.text = scanner._index, scanner._loose, starts, text
+    def __init__(self, scanner: Scanner, text: str, hits: list[tuple[int, int, int]], seen: int) -> None:
+        self._scanner = scanner
+        self._index, self._loose, self._masks = scanner._index, scanner._loose, scanner._masks
+        self._hits, self._seen, self.text = hits, seen, text
+        self._starts: dict[int, list[int]] = {}
 
     def _candidates(self, pattern: re.Pattern[str]) -> list[int] | None:
         """The pattern's possible starts, in order; ``None`` when it must be searched as before."""
         n = self._index.get(pattern)
-        if n is None or n in self._loose:
+        if n is None or self._loose >> n & 1:
             return None
-        return self._starts.get(n, _NONE)
+        if not self._seen >> n & 1:
+            return _NONE
+        found = self._starts.get(n)
+        if found is None:
+            masks = self._masks
+            found = self._starts[n] = sorted(start for anchor, start, _ in self._hits if masks[anchor] >> n & 1)
+        return found
+
+    def which(self, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
+        """The indices of ``patterns`` that may occur in the text (the others do not)."""
+        seen = self._seen
+        return [i for i, bit in enumerate(self._scanner.bits(patterns)) if seen & bit]
 
     def occurs(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` matches anywhere in the text."""
