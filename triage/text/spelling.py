@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,10 +29,18 @@ class Spelling:
     pattern: re.Pattern[str]
     right: tuple[str, ...]
     source: str
-    scanner: Scanner = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scanner", Scanner([self.pattern]))
+    @property
+    def scanner(self) -> Scanner:
+        """The automaton over the wrong forms' anchors, built on first use (a model's pickle holds none)."""
+        found = self.__dict__.get("_scanner")
+        if found is None:
+            found = Scanner([self.pattern])
+            object.__setattr__(self, "_scanner", found)
+        return found
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_scanner"}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Spelling:
