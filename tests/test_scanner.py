@@ -70,3 +70,9 @@ def test_a_pattern_the_scanner_was_not_built_with_is_searched_as_before():
 def test_a_scanner_pickles_and_scans_the_same_after():
     scanner = pickle.loads(pickle.dumps(Scanner(PATTERNS)))
     assert [m.span() for m in scanner.scan(TEXTS[0]).finditer(PATTERNS[0])] == [(5, 8)]
+
+
+def test_patterns_without_anchors_or_unknown_to_the_scanner_may_always_occur():
+    loose, other = re.compile("[^，]{0,3}漏"), re.compile("漏水")
+    places = Scanner([PATTERNS[0], loose]).scan("楼上漏水")  # the pass finds no anchor at all
+    assert places.which((PATTERNS[0], loose, other)) == [1, 2]

@@ -68,8 +68,8 @@ class Scanner:
         """Per pattern, the bit of it in the pass's mask (all bits for one searched as before)."""
         known = self._groups.get(id(patterns))
         if known is None or known[0] is not patterns:
-            everything = -1  # a pattern without anchors, or one this scanner does not know, may occur
-            bits = tuple(everything if (n := self._index.get(p)) is None or self._loose >> n & 1 else 1 << n
+            # a pattern without anchors, or one this scanner does not know, may always occur
+            bits = tuple(_ALWAYS if (n := self._index.get(p)) is None or self._loose >> n & 1 else 1 << n
                          for p in patterns)
             known = self._groups[id(patterns)] = (patterns, bits)
         return known[1]
@@ -112,7 +112,7 @@ class Places:
     def which(self, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
         """The indices of ``patterns`` that may occur in the text (the others do not)."""
         seen = self._seen
-        return [i for i, bit in enumerate(self._scanner.bits(patterns)) if seen & bit]
+        return [i for i, bit in enumerate(self._scanner.bits(patterns)) if bit == _ALWAYS or seen & bit]
 
     def occurs(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` matches anywhere in the text."""
@@ -150,3 +150,4 @@ class Places:
 
 
 _NONE: list[int] = []
+_ALWAYS = -1
