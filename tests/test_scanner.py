@@ -76,3 +76,4 @@ def test_patterns_without_anchors_or_unknown_to_the_scanner_may_always_occur():
     loose, other = re.compile("[^，]{0,3}漏"), re.compile("漏水")
     places = Scanner([PATTERNS[0], loose]).scan("楼上漏水")  # the pass finds no anchor at all
     assert places.which((PATTERNS[0], loose, other)) == [1, 2]
+    assert [places.may_occur(p) for p in (PATTERNS[0], loose, other)] == [False, True, True]

@@ -90,13 +90,15 @@ class CueHits(Mapping[str, list[str]]):
         self._places = places
 
     def _words(self, name: str) -> list[str]:
-        if name not in self._found:
-            pattern = self._lexicon.patterns.get(name)
-            if pattern is None:
-                self._found[name] = []
-                return self._found[name]
-            if self._places is None:
-                self._places = self._lexicon.scanner.scan(self._text)
+        found = self._found.get(name)
+        if found is not None:
+            return found
+        pattern = self._lexicon.patterns.get(name)
+        if pattern is not None and self._places is None:
+            self._places = self._lexicon.scanner.scan(self._text)
+        if pattern is None or not self._places.may_occur(pattern):  # type: ignore[union-attr]
+            self._found[name] = []  # most cues: none of their words is in the text
+        else:
             matches = self._places.finditer(pattern)
             if name in self._lexicon.scoped and self._lexicon.scope is not None:
                 scope, text = self._lexicon.scope, self._text

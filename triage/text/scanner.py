@@ -50,6 +50,12 @@ class Scanner:
             for anchor in found:
                 owners[anchor] = owners.get(anchor, 0) | 1 << n
         self._masks = tuple(owners.values())
+        # per pattern, the numbers of its anchors: its places are where one of them was found
+        self._anchors: dict[int, frozenset[int]] = {}
+        for a, mask in enumerate(self._masks):
+            for n in range(mask.bit_length()):
+                if mask >> n & 1:
+                    self._anchors[n] = self._anchors.get(n, frozenset()) | {a}
         self._groups: dict[int, tuple[tuple[re.Pattern[str], ...], tuple[int, ...]]] = {}
         self._automaton = ahocorasick_rs.AhoCorasick(
             list(owners), implementation=ahocorasick_rs.Implementation.DFA) if owners else None
@@ -105,14 +111,20 @@ class Places:
             return _NONE
         found = self._starts.get(n)
         if found is None:
-            masks = self._masks
-            found = self._starts[n] = sorted(start for anchor, start, _ in self._hits if masks[anchor] >> n & 1)
+            mine = self._scanner._anchors[n]
+            found = self._starts[n] = [start for anchor, start, _ in self._hits if anchor in mine]
+            found.sort()
         return found
 
     def which(self, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
         """The indices of ``patterns`` that may occur in the text (the others do not)."""
         seen = self._seen
         return [i for i, bit in enumerate(self._scanner.bits(patterns)) if bit == _ALWAYS or seen & bit]
+
+    def may_occur(self, pattern: re.Pattern[str]) -> bool:
+        """False when ``pattern`` surely does not occur in the text (none of its anchors does)."""
+        n = self._index.get(pattern)
+        return n is None or bool((self._loose | self._seen) >> n & 1)
 
     def occurs(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` matches anywhere in the text."""
