@@ -65,7 +65,8 @@ def normalize(text: str, spelling: Spelling | None = None) -> str:
     '楼道里有煤气味,123号楼'
     """
     text = to_simplified(_CONTROL.sub("", nfkc(text)))
-    text = _SPACE_IN_WORD.sub("", _SPACES.sub(" ", text).strip())
+    if _ANY_SPACE.search(text) is not None:  # most complaints have no white space at all
+        text = _SPACE_IN_WORD.sub("", _SPACES.sub(" ", text).strip())
     return (spelling or default_spelling()).fold(text)
 
 
