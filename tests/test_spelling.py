@@ -48,3 +48,13 @@ def test_a_fix_whose_right_form_matches_its_wrong_one_is_refused(tmp_path):
 def test_the_trace_gives_the_normalised_text_of_every_corpus_text(corpus):
     texts = [r["text"] for r in corpus[::7]] + ["煤 气 味", "樓道裡　有煤汽味\x00", "  A3区 B栋  "]
     assert [trace(t).text for t in texts] == [normalize(t) for t in texts]
+
+
+def test_a_spelling_table_from_a_pickle_folds_without_carrying_its_automaton():
+    import pickle
+
+    table = Spelling.load()
+    table.fold("煤汽")  # builds the automaton
+    state = pickle.dumps(table)
+    assert b"ahocorasick" not in state  # a model's pickle holds the table only, as before
+    assert pickle.loads(state).fold("楼道里有煤汽味") == "楼道里有煤气味"

@@ -28,6 +28,7 @@ from .rules.policy import Policy
 from .rules.routing import Router
 from .rules.urgency import SafetyRules
 from .text.normalize import Traced, normalize, trace
+from .text.scanner import Scanner
 from .text.spelling import default_spelling
 
 if TYPE_CHECKING:  # a TriageModel (what training fits) answers too; only unpickling one imports sklearn
@@ -73,6 +74,8 @@ class Triager:
         self.policy = policy or Policy.load(cues=self.cues)
         self.rules = rules or SafetyRules.load(cues=self.cues)
         self.router = Router(self.policy)
+        # one pass over each text finds where every cue and every rule's words can start
+        self._scanner = Scanner([*self.cues.patterns.values(), *self.rules.scanner])
         self.data_paths = default_data_files()  # the data files in use, by name (Triager.load names its own)
         self._data_checks: list[DataFileCheck] | None = None
 
@@ -162,9 +165,10 @@ class Triager:
             categories = [category] + [c for c, on in zip(ml_classes, secondary[i], strict=True)
                                        if on and c != category]
             quoter = Quoter(originals[i] if originals is not None else text, text)
+            places = self._scanner.scan(text)
             urgency = self.rules.apply(text, urgencies[i], categories, calm=calm[i], quote=quoter.span,
                                        detector=None if detector is None else detector[i],
-                                       detector_threshold=detector_threshold)
+                                       detector_threshold=detector_threshold, places=places)
             category_confidence = confidence[i]
             if urgency.urgency == "emergency" and urgency.category and urgency.category != category:
                 # a present danger is always the primary problem, and its category decides the route
@@ -172,7 +176,7 @@ class Triager:
                 categories = [category] + [c for c in categories if c != category]
                 category_confidence = proba[i][class_index[category]] if category in class_index else 0.0
             route_scores = dict(zip(route_classes, route_proba[i], strict=True))
-            route = self.router.route(category, self.cues.lazy(text), route_scores, quote=quoter.word)
+            route = self.router.route(category, self.cues.lazy(text, places), route_scores, quote=quoter.word)
             sure = {"category": category_confidence, "urgency": urgency_confidence[i],
                     "route": route_scores.get(MANAGER if route.route in MANAGER_ROUTES else route.route, 0.0)}
             flagged = [field for field, t in thresholds.items() if sure[field] < t]

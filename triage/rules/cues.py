@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..datafiles import compile_words, default_data_path, read_yaml
 from ..errors import LexiconError
+from ..text.scanner import Places, Scanner
 from .scope import Scope
 
 __all__ = ["CueHits", "CueLexicon"]
@@ -26,12 +27,17 @@ class CueLexicon:
 
     Cues listed under ``scoped`` in the file count only where their words are not negated
     or supposed (:mod:`triage.rules.scope`): 不是没有物业 and 如果没有物业 do not say "no manager".
+    One pass over a text finds where every cue can match (:mod:`triage.text.scanner`).
     """
 
     patterns: dict[str, re.Pattern[str]]
     source: str
     scope: Scope | None = None
     scoped: frozenset[str] = frozenset()
+    scanner: Scanner = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scanner", Scanner(self.patterns.values()))
 
     @classmethod
     def load(cls, path: str | Path | None = None, scope: Scope | None = None) -> CueLexicon:
@@ -58,9 +64,13 @@ class CueLexicon:
         hits = CueHits(self, text)
         return {name: hits[name] for name in self.patterns if name in hits}
 
-    def lazy(self, text: str) -> CueHits:
-        """Cue hits computed only for the cues that are asked about."""
-        return CueHits(self, text)
+    def lazy(self, text: str, places: Places | None = None) -> CueHits:
+        """Cue hits computed only for the cues that are asked about.
+
+        ``places`` are where the cues can start in ``text``, from a scanner that read the cues'
+        patterns with others (:class:`triage.triager.Triager` reads a text once for cues and rules).
+        """
+        return CueHits(self, text, places)
 
 
 #: What can take a route cue out of play: 不是没有物业, 如果没有物业, 以前没有物业.
@@ -74,24 +84,26 @@ class CueHits(Mapping[str, list[str]]):
     cues are never matched at all.
     """
 
-    def __init__(self, lexicon: CueLexicon, text: str) -> None:
+    def __init__(self, lexicon: CueLexicon, text: str, places: Places | None = None) -> None:
         self._lexicon, self._text = lexicon, text
         self._found: dict[str, list[str]] = {}
+        self._places = places
 
     def _words(self, name: str) -> list[str]:
-        if name not in self._found:
-            pattern = self._lexicon.patterns.get(name)
-            if pattern is None:
-                self._found[name] = []
-            elif name in self._lexicon.scoped and self._lexicon.scope is not None:
+        found = self._found.get(name)
+        if found is not None:
+            return found
+        pattern = self._lexicon.patterns.get(name)
+        if pattern is not None and self._places is None:
+            self._places = self._lexicon.scanner.scan(self._text)
+        if pattern is None or not self._places.may_occur(pattern):  # type: ignore[union-attr]
+            self._found[name] = []  # most cues: none of their words is in the text
+        else:
+            matches = self._places.finditer(pattern)
+            if name in self._lexicon.scoped and self._lexicon.scope is not None:
                 scope, text = self._lexicon.scope, self._text
-                self._found[name] = list(dict.fromkeys(
-                    m.group(0) for m in pattern.finditer(text)
-                    if scope.judge(text, m.start(), m.end(), only=_CUE_SCOPES) == "now"))
-            elif pattern.groups:  # a "re:" entry with groups: findall would give the groups
-                self._found[name] = list(dict.fromkeys(m.group(0) for m in pattern.finditer(self._text)))
-            else:
-                self._found[name] = list(dict.fromkeys(pattern.findall(self._text)))
+                matches = (m for m in matches if scope.judge(text, m.start(), m.end(), only=_CUE_SCOPES) == "now")
+            self._found[name] = list(dict.fromkeys(m.group(0) for m in matches))
         return self._found[name]
 
     def __contains__(self, name: object) -> bool:

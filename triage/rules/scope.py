@@ -29,7 +29,9 @@ and line breaks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..datafiles import compile_words, default_data_path, read_yaml
@@ -117,10 +119,23 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _last_break(breaks: str, text: str, pos: int) -> int:
     """The index just after the last break character before ``pos`` (0 when there is none)."""
-    return max(text.rfind(c, 0, pos) for c in breaks) + 1
+    found = _break_places(text)[breaks is _SENTENCE_END]
+    i = bisect_left(found, pos)
+    return found[i - 1] + 1 if i else 0
 
 
 def _next_break(breaks: str, text: str, pos: int) -> int:
     """The index of the first break character at or after ``pos`` (the text's length when there is none)."""
-    found = [i for c in breaks if (i := text.find(c, pos)) >= 0]
-    return min(found) if found else len(text)
+    found = _break_places(text)[breaks is _SENTENCE_END]
+    i = bisect_left(found, pos)
+    return found[i] if i < len(found) else len(text)
+
+
+_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+
+
+@lru_cache(maxsize=16)
+def _break_places(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Where the clauses and the sentences of ``text`` end, found once for all the words judged in it."""
+    clauses = tuple(m.start() for m in _CLAUSE_MARK.finditer(text))
+    return clauses, tuple(i for i in clauses if text[i] in _SENTENCE_END)

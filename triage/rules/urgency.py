@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..datafiles import compile_words, default_data_path, read_yaml
 from ..errors import LexiconError
 from ..explanation import UrgencyWhy
 from ..labels import CATEGORIES, URGENCY_RANK
+from ..text.scanner import Places, Scanner
 from .cues import CueLexicon
 from .scope import NOW, Scope, sentence_bounds
 
@@ -58,41 +59,50 @@ class SafetyRule:
     anywhere: tuple[re.Pattern[str], ...] = ()
     unless: re.Pattern[str] | None = None
 
-    def find(self, text: str, categories: Iterable[str], scope: Scope) -> RuleHit | None:
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Every pattern the rule searches a text for."""
+        return (*self.groups, *self.anywhere, *((self.unless,) if self.unless is not None else ()))
+
+    def find(self, text: str, categories: Iterable[str], scope: Scope,
+             places: Places | None = None) -> RuleHit | None:
         """The first place where the rule fires, else the first where its words are out of scope.
 
         Out of scope counts the danger words with the rule's other words anywhere in the text too
         (上周水管爆了…已经修好了): evidence enough to veto a learned emergency, never to fire.
+        ``places`` are where the rule's patterns can start in ``text`` (:meth:`SafetyRules.scan`).
         """
         if self.categories and not self.categories.intersection(categories):
             return None
+        places = places or _UNSCANNED.scan(text)
+        if not all(places.may_occur(g) for g in self.groups):
+            return None  # a group missing from the whole text: the rule can neither fire nor veto
         muted = None
         # what a sentence holds, found once per sentence: a long text repeating a danger word
         # would otherwise search its whole sentence again for every repeat
         in_sentence: dict[tuple[int, int], list[re.Match[str] | None] | None] = {}
         elsewhere: list[bool] = []
-        for danger in self.groups[0].finditer(text):  # most texts miss the first group: one scan
+        for danger in places.finditer(self.groups[0]):  # most texts miss the first group
             bounds = sentence_bounds(text, danger.start(), danger.end())
             if bounds not in in_sentence:
                 start, end = bounds
-                blocked = self.unless is not None and self.unless.search(text, start, end)
-                in_sentence[bounds] = None if blocked else [g.search(text, start, end) for g in self.groups[1:]]
+                blocked = self.unless is not None and places.search(self.unless, start, end)
+                in_sentence[bounds] = None if blocked else [places.search(g, start, end) for g in self.groups[1:]]
             others = in_sentence[bounds]
             if others is None:
                 continue
             if not all(others):
                 if not elsewhere:
-                    elsewhere.append(all(g.search(text) for g in self.groups[1:]))
+                    elsewhere.append(all(places.search(g) for g in self.groups[1:]))
                 # the danger out of scope, the rule's other words elsewhere: enough to veto, not to fire
                 if muted is None and elsewhere[0]:
                     judged = scope.judge(text, danger.start(), danger.end())
                     if judged != NOW:
                         muted = RuleHit(self, ((danger.start(), danger.end()),), judged)
                 continue
-            places = [g.search(text) for g in self.anywhere]
-            if not all(places):
+            where = [places.search(g) for g in self.anywhere]
+            if not all(where):
                 return None
-            spans = tuple((m.start(), m.end()) for m in (danger, *others, *places))  # type: ignore[union-attr]
+            spans = tuple((m.start(), m.end()) for m in (danger, *others, *where))  # type: ignore[union-attr]
             judged = scope.judge(text, danger.start(), danger.end())
             if judged == "habitual" and self.raise_to == "high":
                 judged = NOW  # the guide: a problem that keeps coming back is high while it goes on
@@ -129,11 +139,28 @@ class UrgencyDecision:
         return out
 
 
+#: Searches every pattern as before: for a rule asked about a text no scanner has read.
+_UNSCANNED = Scanner(())
+
+
 @dataclass(frozen=True)
 class SafetyRules:
+    """The rules of one file; one pass over a text finds where any of their patterns can match."""
+
     rules: tuple[SafetyRule, ...]
     source: str
     scope: Scope
+    scanner: Scanner = field(init=False, repr=False, compare=False)
+
+    dangers: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scanner", Scanner(p for rule in self.rules for p in rule.patterns()))
+        object.__setattr__(self, "dangers", tuple(rule.groups[0] for rule in self.rules))
+
+    def scan(self, text: str) -> Places:
+        """Where each rule's patterns can start in ``text``."""
+        return self.scanner.scan(text)
 
     @classmethod
     def load(cls, path: str | Path | None = None, cues: CueLexicon | None = None,
@@ -150,7 +177,8 @@ class SafetyRules:
 
     def apply(self, text: str, learned: str, categories: Iterable[str], *,
               detector: float | None = None, detector_threshold: float = 0.5,
-              calm: str | None = None, quote: Quote | None = None) -> UrgencyDecision:
+              calm: str | None = None, quote: Quote | None = None,
+              places: Places | None = None) -> UrgencyDecision:
         """Decide the urgency of a normalised text from the model's answer and the rules.
 
         ``learned`` is the urgency head's answer. With a ``detector`` probability, the
@@ -159,7 +187,9 @@ class SafetyRules:
         the rules read out of scope (negated, resolved …) vetoes a learned emergency; a past or
         habitual one does not when the detector is at least :data:`SURE_DETECTOR` sure. Then
         every rule that fires can raise the answer; the highest wins, the first listed on a
-        tie. ``quote`` turns a span of ``text`` into the caller's own words.
+        tie. ``quote`` turns a span of ``text`` into the caller's own words. ``places`` are where
+        the rules' patterns can start in ``text`` (read with other patterns); by default the rules
+        read the text themselves (:meth:`scan`).
         """
         categories = tuple(categories)
         quote = quote or (lambda s, e: text[s:e])
@@ -167,7 +197,9 @@ class SafetyRules:
         model, decided_by = learned, "model"
         if detector is not None:
             model, decided_by = ("emergency", "detector") if detector >= detector_threshold else (calm, "model")
-        hits = [hit for rule in self.rules if (hit := rule.find(text, categories, self.scope))]
+        places = places or self.scanner.scan(text)
+        rules = self.rules  # a rule whose danger words are not in the text finds nothing: not asked
+        hits = [hit for i in places.which(self.dangers) if (hit := rules[i].find(text, categories, self.scope, places))]
         fired = [h for h in hits if h.fired]
         muted = tuple({"rule": h.rule.id, "scope": h.scope, "matched": [quote(s, e) for s, e in h.spans]}
                       for h in hits if not h.fired)

@@ -65,7 +65,8 @@ def normalize(text: str, spelling: Spelling | None = None) -> str:
     '楼道里有煤气味,123号楼'
     """
     text = to_simplified(_CONTROL.sub("", nfkc(text)))
-    text = _SPACE_IN_WORD.sub("", _SPACES.sub(" ", text).strip())
+    if _ANY_SPACE.search(text) is not None:  # most complaints have no white space at all
+        text = _SPACE_IN_WORD.sub("", _SPACES.sub(" ", text).strip())
     return (spelling or default_spelling()).fold(text)
 
 
@@ -105,19 +106,58 @@ class Traced:
 def trace(original: str) -> Traced:
     """Normalise ``original`` step by step, keeping where each character came from.
 
-    Slower than :func:`normalize` (it works a character at a time), so it runs only when a
-    quote is needed. Where a step does not map character by character (OpenCC phrase
+    Runs only when a quote is needed. Each character is normalised on its own (NFKC, control
+    characters dropped); where a step does not map character by character (OpenCC phrase
     conversions that change length, composed NFKC sequences), the characters of the step's
     output are given the origin of their position's nearest input.
     """
-    chars: list[tuple[str, int]] = []
-    for i, c in enumerate(original):
-        for out in unicodedata.normalize("NFKC", c):
-            if not _CONTROL.match(out):
-                chars.append((out, i))
-    chars = _map_step(chars, to_simplified("".join(c for c, _ in chars)))
+    text = original.translate(_CHAR_FORMS)
+    if len(text) == len(original) and _IRREGULAR.isdisjoint(original):
+        origin: list[int] = list(range(len(original)))  # every character gave exactly one
+    else:
+        origin = [i for i, c in enumerate(original) for _ in range(len(_CHAR_FORMS[ord(c)] or ""))]
+    chars = _map_step(text, origin, to_simplified(text))
+    if _ANY_SPACE.search(chars[0]) is not None:
+        chars = _fold_spaces(*chars)
+    text, origin = chars
+    for start, end, right in reversed(default_spelling().spans(text)):
+        span = origin[start:end]
+        origin[start:end] = [span[min(k, len(span) - 1)] for k in range(len(right))]
+        text = text[:start] + right + text[end:]
+    return Traced(original=original, text=text, origin=tuple(origin))
+
+
+class _CharForms(dict):
+    """Code point -> that character alone after NFKC, control characters dropped (``None``: nothing).
+
+    A :meth:`str.translate` table filled on first sight of each character; characters whose form
+    is not exactly one character are also put in :data:`_IRREGULAR`.
+    """
+
+    def __missing__(self, code: int) -> str | None:
+        form = "".join(out for out in unicodedata.normalize("NFKC", chr(code)) if not _CONTROL.match(out))
+        if len(form) != 1:
+            _IRREGULAR.add(chr(code))
+        self[code] = form or None
+        return self[code]
+
+
+_IRREGULAR: set[str] = set()
+_CHAR_FORMS = _CharForms()
+_ANY_SPACE = re.compile(r"\s")
+
+
+def _map_step(text: str, origin: list[int], converted: str) -> tuple[str, list[int]]:
+    if len(converted) == len(text):
+        return converted, origin
+    n = max(len(text), 1)
+    return converted, [origin[min(k * n // max(len(converted), 1), n - 1)] for k in range(len(converted))]
+
+
+def _fold_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """One space per run of white space, none at the ends or between two Han characters."""
     kept: list[tuple[str, int]] = []
-    for c, i in chars:  # one space per run of white space, none at the ends or between Han
+    for c, i in zip(text, origin, strict=True):
         if c.isspace():
             if kept and kept[-1][0] != " ":
                 kept.append((" ", i))
@@ -127,21 +167,11 @@ def trace(original: str) -> Traced:
             kept.append((c, i))
     if kept and kept[-1][0] == " ":
         kept.pop()
-    text = "".join(c for c, _ in kept)
-    origin = [i for _, i in kept]
-    for start, end, right in reversed(default_spelling().spans(text)):
-        span = origin[start:end]
-        origin[start:end] = [span[min(k, len(span) - 1)] for k in range(len(right))]
-        text = text[:start] + right + text[end:]
-    return Traced(original=original, text=text, origin=tuple(origin))
+    return "".join(c for c, _ in kept), [i for _, i in kept]
 
 
-def _map_step(chars: list[tuple[str, int]], converted: str) -> list[tuple[str, int]]:
-    if len(converted) == len(chars):
-        return [(c, i) for c, (_, i) in zip(converted, chars, strict=True)]
-    n = max(len(chars), 1)
-    return [(c, chars[min(k * n // max(len(converted), 1), n - 1)][1]) for k, c in enumerate(converted)]
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 
 
 def _is_han(c: str) -> bool:
-    return bool(re.match(f"[{_HAN}]", c))
+    return _HAN_CHAR.match(c) is not None

@@ -13,17 +13,34 @@ from pathlib import Path
 
 from ..datafiles import default_data_path, read_yaml
 from ..errors import LexiconError
+from .scanner import Scanner
 
 __all__ = ["Spelling", "default_spelling"]
 
 
 @dataclass(frozen=True)
 class Spelling:
-    """One alternation over every wrong form; each named group knows its right form."""
+    """One alternation over every wrong form; each named group knows its right form.
+
+    The alternation is tried only where a wrong form can start (:mod:`triage.text.scanner`):
+    most texts hold none, and are returned after one pass.
+    """
 
     pattern: re.Pattern[str]
     right: tuple[str, ...]
     source: str
+
+    @property
+    def scanner(self) -> Scanner:
+        """The automaton over the wrong forms' anchors, built on first use (a model's pickle holds none)."""
+        found = self.__dict__.get("_scanner")
+        if found is None:
+            found = Scanner([self.pattern])
+            object.__setattr__(self, "_scanner", found)
+        return found
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_scanner"}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Spelling:
@@ -50,11 +67,18 @@ class Spelling:
 
     def fold(self, text: str) -> str:
         """``text`` with every wrong form replaced by its right one."""
-        return self.pattern.sub(self._right_form, text)
+        pieces, last = [], 0
+        for m in self.scanner.scan(text).finditer(self.pattern):
+            pieces += (text[last:m.start()], self._right_form(m))
+            last = m.end()
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """Each fold as (start, end, right form), in order."""
-        return [(m.start(), m.end(), self._right_form(m)) for m in self.pattern.finditer(text)]
+        return [(m.start(), m.end(), self._right_form(m)) for m in self.scanner.scan(text).finditer(self.pattern)]
 
     def _right_form(self, match: re.Match[str]) -> str:
         return self.right[int(match.lastgroup[1:])]  # type: ignore[index]  # every alternative is a named group
