@@ -16,9 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from .dispatch.directory import Directory
+from .dispatch.dispatcher import Dispatcher
+from .dispatch.places import Place, PlaceFinder
 from .errors import InputError, ModelError
 from .explanation import EXPLANATION_SCHEMA, Explanation
-from .labels import MANAGER, MANAGER_ROUTES
+from .labels import MANAGER, MANAGER_ROUTES, ROUTE_NAMES
 from .model.artifacts import active_version, load_model
 from .model.estimator import Predictions, TriageModel
 from .model.provenance import DataFileCheck, check_data_files, default_data_files
@@ -32,6 +35,8 @@ __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
 #: Texts longer than this are cut before the model sees them (the start carries the subject).
 MAX_MODEL_CHARS = 20_000
+#: Why an answer names no unit when the Triager has no dispatch directory.
+_NO_DIRECTORY = "未加载派单目录"
 #: Texts per vectorised pass inside triage_many.
 CHUNK = 1_024
 
@@ -49,6 +54,11 @@ class TriageResult:
     needs_review: bool
     explanation: Explanation
     model_version: str
+    #: the place the text names ({span, start, end, kind, compound, confidence}; offsets into the caller's text)
+    place: dict[str, Any] | None = None
+    #: the unit the directory names ({code, name, kind}), and why (also why there is none)
+    unit: dict[str, str] | None = None
+    unit_reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as a dict (shallow: the explanation is shared, not copied)."""
@@ -60,7 +70,7 @@ class Triager:
 
     def __init__(self, model: TriageModel, *, version: str, meta: dict[str, Any] | None = None,
                  cues: CueLexicon | None = None, policy: Policy | None = None,
-                 rules: SafetyRules | None = None) -> None:
+                 rules: SafetyRules | None = None, directory: Directory | None = None) -> None:
         self.model = model
         self.version = version
         self.meta = meta or {}
@@ -68,8 +78,15 @@ class Triager:
         self.policy = policy or Policy.load(cues=self.cues)
         self.rules = rules or SafetyRules.load(cues=self.cues)
         self.router = Router(self.policy)
+        self.use_directory(directory)
         self.data_paths = default_data_files()  # the data files in use, by name (Triager.load names its own)
         self._data_checks: list[DataFileCheck] | None = None
+
+    def use_directory(self, directory: Directory | None) -> None:
+        """Name units from ``directory`` from now on (None: answer route codes only, ``unit`` empty)."""
+        self.directory = directory
+        self.places = PlaceFinder(directory) if directory is not None else None
+        self.dispatcher = Dispatcher(directory) if directory is not None else None
 
     def data_file_checks(self) -> list[DataFileCheck]:
         """The data files in use against those the model was evaluated with (computed once)."""
@@ -84,9 +101,9 @@ class Triager:
     @classmethod
     def load(cls, version: str | None = None, *, models_dir: str | Path,
              cues_path: str | Path | None = None, policy_path: str | Path | None = None,
-             rules_path: str | Path | None = None) -> Triager:
+             rules_path: str | Path | None = None, directory: Directory | None = None) -> Triager:
         """Load the active model version of ``models_dir`` (or ``version``) and the data files, validating
-        all of them."""
+        all of them; with ``directory`` (:func:`triage.dispatch.load_directory`), answers name units."""
         models_dir = Path(models_dir)
         version = version or active_version(models_dir)
         model, meta = load_model(models_dir / version)
@@ -94,7 +111,8 @@ class Triager:
             raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a TriageModel")
         cues = CueLexicon.load(cues_path)
         triager = cls(model, version=version, meta=meta, cues=cues,
-                      policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues))
+                      policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues),
+                      directory=directory)
         for name, path in (("cues.yaml", cues_path), ("policy.yaml", policy_path), ("urgency_rules.yaml", rules_path)):
             if path:
                 triager.data_paths[name] = Path(path)
@@ -163,17 +181,25 @@ class Triager:
             sure = {"category": category_confidence, "urgency": urgency_confidence[i],
                     "route": route_scores.get(MANAGER if route.route in MANAGER_ROUTES else route.route, 0.0)}
             flagged = [field for field, t in thresholds.items() if sure[field] < t]
+            route_code, place, unit, unit_reason, route_why = route.route, None, None, _NO_DIRECTORY, route.as_dict()
+            if self.places is not None and self.dispatcher is not None:
+                found = self.places.best(text)
+                named = self.dispatcher.dispatch(route.route, route.rules, found)
+                route_code, unit, unit_reason = named.route, named.unit_brief(), named.reason
+                place = quoter.place(found).as_dict() if found else None
+                route_why["directory"] = named.why
             explanation: Explanation = {
                 "schema": EXPLANATION_SCHEMA,
                 "category": {"top": [[classes[j], round(proba[i][j], 4)] for j in top_i]},
                 "urgency": urgency.as_dict(),
-                "route": route.as_dict(),
+                "route": route_why,
                 "review": {"confidence": {k: round(v, 4) for k, v in sure.items()}, "flagged": flagged},
             }
             out.append(TriageResult(
-                category=category, categories=categories, urgency=urgency.urgency, route=route.route,
-                route_name=route.route_name, confidence=round(category_confidence, 4),
-                needs_review=bool(flagged), explanation=explanation, model_version=self.version))
+                category=category, categories=categories, urgency=urgency.urgency, route=route_code,
+                route_name=ROUTE_NAMES[route_code], confidence=round(category_confidence, 4),
+                needs_review=bool(flagged), explanation=explanation, model_version=self.version,
+                place=place, unit=unit, unit_reason=unit_reason))
         return out
 
 
@@ -193,6 +219,18 @@ class Quoter:
         if not self._traced.text.startswith(self.clean):  # an unmappable fold (composed NFKC sequences)
             return words
         return self._traced.quote(start, end)
+
+    def place(self, place: Place) -> Place:
+        """The place with its offsets and words in the caller's text."""
+        if self.original == self.clean:
+            return place
+        if self._traced is None:
+            self._traced = trace(self.original)
+        if not self._traced.text.startswith(self.clean):
+            at = self.original.find(place.span)
+            return place if at < 0 else place.moved(at, at + len(place.span), place.span)
+        start, end = self._traced.origin[place.start], self._traced.origin[place.end - 1] + 1
+        return place.moved(start, end, self.original[start:end])
 
     def word(self, word: str) -> str:
         at = self.clean.find(word)
