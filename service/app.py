@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from .api_docs import install_api_docs
 from .auth import KeyCache
 from .batching import MicroBatcher
 from .deps import Service
+from .directory_watch import DirectoryWatcher
 from .errors import install_error_handlers
 from .hot_swap import ModelWatcher
 from .metrics import Metrics
@@ -42,6 +44,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     store = store or Store.open(settings.database_url)
     pointer = ActivePointer(settings.models_dir, store)
     triager = triager or Triager.load(settings.model_version or pointer.current(), models_dir=settings.models_dir)
+    # units are named from the store's directory in use; with none imported, answers carry route codes only
+    triager = triager.with_directory(store.directory())
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
     if changed := triager.changed_data_files():
         logging.getLogger("triage.service").warning(
@@ -51,12 +55,15 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        watcher = None
+        watchers: list[ModelWatcher | DirectoryWatcher] = []
         if settings.model_poll_seconds and not settings.model_version:
-            watcher = ModelWatcher(app, settings.models_dir, settings.model_poll_seconds, wanted=pointer.current)
+            watchers.append(ModelWatcher(app, settings.models_dir, settings.model_poll_seconds, wanted=pointer.current))
+        if settings.model_poll_seconds:
+            watchers.append(DirectoryWatcher(app, store, settings.model_poll_seconds))
+        for watcher in watchers:
             watcher.start()
         yield
-        if watcher:
+        for watcher in watchers:
             watcher.stop()
         app.state.service.batcher.close()
         store.close()
@@ -65,6 +72,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
                   swagger_ui_oauth2_redirect_url=None,
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
     app.state.triager = triager
+    app.state.swap_lock = threading.Lock()
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
                                 deadlines=Deadlines.load(settings.deadlines_path), metrics=metrics,
                                 store=store, keys=KeyCache(settings.key_cache_seconds), pointer=pointer)

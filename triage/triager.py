@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,12 @@ class Triager:
         self.use_directory(directory)
         self.data_paths = default_data_files()  # the data files in use, by name (Triager.load names its own)
         self._data_checks: list[DataFileCheck] | None = None
+
+    def with_directory(self, directory: Directory | None) -> Triager:
+        """A Triager sharing this one's model and files that names units from ``directory``."""
+        other = copy.copy(self)
+        other.use_directory(directory)
+        return other
 
     def use_directory(self, directory: Directory | None) -> None:
         """Name units from ``directory`` from now on (None: answer route codes only, ``unit`` empty)."""

@@ -6,6 +6,7 @@ Commands that need the training pipeline or the service import them inside.
 
 from . import (  # noqa: F401 (they register commands)
     corpus_commands,
+    directory_commands,
     model_commands,
     report_commands,
     serve_commands,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
 from .database import NotFound, StoreError, make_engine, migrate
+from .directory import DirectoryStore
 from .idempotency import IdempotencyKey, claim, remember
 from .keys_and_jobs import KeysAndJobs
 from .review import Review
@@ -50,7 +51,7 @@ class Conflict(StoreError):
         self.ids = list(ids)
 
 
-class Store(KeysAndJobs, Review):
+class Store(KeysAndJobs, Review, DirectoryStore):
     """The store behind one engine. ``Store.open(url)`` also brings the schema up to date."""
 
     def __init__(self, engine: Engine) -> None:
