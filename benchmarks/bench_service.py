@@ -1,6 +1,6 @@
 """Load test of `triage serve --workers 2` on 127.0.0.1 with wrk (Debian package `wrk`).
 
-    .venv/bin/python benchmarks/bench_service.py [--seconds 20] [--connections 32]
+    .venv/bin/python benchmarks/bench_service.py [--seconds 20] [--connections 32] [--directory] [--repeats 5]
 
 Runs, against one server in one run:
 1. POST /v1/noop (same app, same middleware, no inference): the framework's ceiling;
@@ -13,6 +13,11 @@ request (user + system time of the uvicorn process and its workers, read from /p
 after each run, divided by the requests served): on a shared, noisy host that figure moves far
 less than requests/s. wrk shares the machine: at 1,000 requests/s on two cores the server can
 spend at most about 1.8 CPU-ms per request. Traffic goes to 127.0.0.1 only.
+
+With ``--directory`` it instead starts two servers, one whose store holds the example dispatch
+directory (answers name units) and one whose store holds none, and loads them in turn with
+single texts, ``--repeats`` times each (at least 5), printing the medians of requests/s and
+server CPU-ms per request and their ratios (1.10: the directory costs 10%).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -100,30 +106,77 @@ def run_wrk(url: str, path: str, bodies: list[str], seconds: int, connections: i
     return figures
 
 
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """``triage serve --workers 2`` on a free port, once it answers its health check."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    triage_bin = str(Path(sys.executable).with_name("triage"))
+    server = subprocess.Popen([triage_bin, "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(120):
+        try:
+            if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    os.killpg(server.pid, signal.SIGTERM)
+    sys.exit("the server did not come up")
+
+
+def directory_cost(args: argparse.Namespace, texts: list[str]) -> dict:
+    """Single-text load on a server naming units from the example directory and on one without a directory."""
+    from service.store import Store
+    from triage.dispatch import load_directory
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-directory-"))
+    servers = {}
+    try:
+        for name in ("plain", "named"):
+            database = f"sqlite:///{folder / name}.db"
+            if name == "named":
+                Store.open(database).import_directory(load_directory(), imported_by="benchmark")
+            servers[name] = start_server({**os.environ, "TRIAGE_DATABASE_URL": database})
+        singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
+        runs: dict[str, list[dict]] = {"plain": [], "named": []}
+        for server, url in servers.values():
+            run_wrk(url, "/v1/triage", singles[:50], 3, args.connections, server.pid)  # warm both workers
+        for _ in range(max(args.repeats, 5)):
+            for name, (server, url) in servers.items():
+                runs[name].append(run_wrk(url, "/v1/triage", singles, args.seconds, args.connections, server.pid))
+    finally:
+        for server, _ in servers.values():
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def median(name: str, field: str) -> float:
+        return statistics.median(r[field] for r in runs[name])
+
+    return {"seconds": args.seconds, "connections": args.connections, "repeats": len(runs["plain"]),
+            **{f"{name}_{field}_median": median(name, field) for name in runs
+               for field in ("requests_per_s", "server_cpu_ms_per_request", "p99_ms")},
+            "throughput_cost_ratio": round(median("plain", "requests_per_s") / median("named", "requests_per_s"), 3),
+            "cpu_cost_ratio": round(median("named", "server_cpu_ms_per_request")
+                                    / median("plain", "server_cpu_ms_per_request"), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--directory", action="store_true",
+                        help="compare a server naming units from the example directory with one without")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each server with --directory (at least 5)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
     texts = sample_texts(500)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TRIAGE_NOOP_ROUTE": "1"}
-    triage_bin = str(Path(sys.executable).with_name("triage"))
-    server = subprocess.Popen([triage_bin, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    if args.directory:
+        print(json.dumps(directory_cost(args, texts), indent=1))
+        return
+    server, url = start_server({**os.environ, "TRIAGE_NOOP_ROUTE": "1"})
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            sys.exit("the server did not come up")
         singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
         shorts = [json.dumps({"text": t[:60]}, ensure_ascii=False) for t in texts]
         batches = [json.dumps({"items": [{"text": t} for t in texts[i:i + 100]]}, ensure_ascii=False)

@@ -229,8 +229,12 @@ class Quoter:
 
     def place(self, place: Place) -> Place:
         """The place with its offsets and words in the caller's text."""
-        if self.original == self.clean:
-            return place
+        o = self.original
+        if o == self.clean or (len(o) == len(self.clean) and o[place.start:place.end] == place.span):
+            return place  # the usual case: normalising changed punctuation only, one character for one
+        if o.count(place.span) == 1:
+            at = o.find(place.span)
+            return place.moved(at, at + len(place.span), place.span)
         if self._traced is None:
             self._traced = trace(self.original)
         if not self._traced.text.startswith(self.clean):

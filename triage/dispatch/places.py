@@ -80,9 +80,13 @@ class PlaceFinder:
     def __init__(self, directory: Directory | None = None, words: PlaceWords | None = None) -> None:
         self.directory = directory
         self.words = words or PlaceWords.load()
-        self._patterns = {kind: self.words.pattern(kind) for kind in ("compound", "road", "village", "district")}
+        self._patterns = {kind: self.words.reversed_pattern(kind) for kind in ("compound", "road", "village",
+                                                                                   "district")}
         self._prefix = self.words.prefix_pattern()
         self._leading = self.words.prefix_pattern(at_start=True)
+        self._lead = self.words.lead_pattern()
+        self._empty_word, self._empty_ending = (self.words.ends_in_nothing(single=False),
+                                                self.words.ends_in_nothing(single=True))
         n = self.words.name_character
         # a crossing (东三路与望仙路口) or a house number (文昌路8号) after a road's name
         self._road_tail = re.compile(rf"(?:[与和]{n}{{1,8}}?(?:路口|交叉口|大道|路|街)(?:口|交叉口|交汇处|相交处)?"
@@ -96,19 +100,30 @@ class PlaceFinder:
 
     def best(self, text: str) -> Place | None:
         """The one most specific place: a directory compound first, then by kind, then the first written."""
-        found = self.find_all(text)
-        return min(found, key=lambda p: (p.compound is None, _RANK[p.kind], p.start)) if found else None
+        listed = self._from_directory(text)
+        if listed:
+            return min(listed, key=lambda p: p.start)
+        for candidate in sorted(self._candidates(text), key=lambda c: (_RANK[c[0]], c[1])):
+            place = self._named(text, *candidate)
+            if place is not None:
+                return place
+        return None
 
     def find_all(self, text: str) -> list[Place]:
         """Every place found, in no particular order (overlapping candidates included)."""
         out = self._from_directory(text)
         taken = [(p.start, p.end) for p in out]
-        for kind, pattern in self._patterns.items():
-            for m in pattern.finditer(text):
-                place = self._named(text, m, kind)
-                if place and not any(s <= place.start < e or place.start <= s < place.end for s, e in taken):
-                    out.append(place)
+        for candidate in self._candidates(text):
+            place = self._named(text, *candidate)
+            if place and not any(s <= place.start < e or place.start <= s < place.end for s, e in taken):
+                out.append(place)
         return out
+
+    def _candidates(self, text: str) -> list[tuple[str, int, int, int]]:
+        """(kind, start, where the suffix starts, end) of every name pattern's match, before any check."""
+        backwards, n = text[::-1], len(text)
+        return [(kind, n - m.end(), n - m.end("suffix"), n - m.start())
+                for kind, pattern in self._patterns.items() for m in pattern.finditer(backwards)]
 
     def _from_directory(self, text: str) -> list[Place]:
         out: list[Place] = []
@@ -130,24 +145,24 @@ class PlaceFinder:
                                                           compound.code, 0.8)))
         return out
 
-    def _named(self, text: str, m: re.Match[str], kind: str) -> Place | None:
-        start, end = m.start(), m.end()
-        start += self.words.strip_lead(text[start:end])
-        masked = _MASKED.search(text, start, m.start("suffix"))
+    def _named(self, text: str, kind: str, start: int, suffix: int, end: int) -> Place | None:
+        """A checked place from a pattern's match: lead words, dates and over-long runs cut, names of nothing
+        refused, crossings, house numbers, groups and phases joined."""
+        start = self._lead.match(text, start, suffix).end()
+        masked = _MASKED.search(text, start, suffix)
         start = masked.start() if masked else start
-        for date in _DATE.finditer(text, start, m.start("suffix")):
+        for date in _DATE.finditer(text, start, suffix):
             start = date.end()
-        name = text[start:m.start("suffix")]
+        name = text[start:suffix]
         if kind in ("compound", "road"):
             stem = name[len(self._leading_places(name)):]
             if len(stem) > LONGEST_STEM:
                 stem = self._last_words(stem)
-                start = m.start("suffix") - len(stem)
+                start = suffix - len(stem)
             if not (len(stem) >= 2 or stem.isdigit() or chinese_number(stem) is not None) \
-                    or stem in self.words.not_names or any(stem.endswith(w) and len(w) > 1
-                                                           for w in self.words.not_names):
+                    or stem in self.words.not_names or self._empty_word.search(stem):
                 return None
-        elif not name or any(name.endswith(w) for w in self.words.not_names):
+        elif not name or self._empty_ending.search(name):
             return None
         if kind == "compound":
             end += _PHASES.match(text[end:]).end() if _PHASES.match(text[end:]) else 0
@@ -159,7 +174,7 @@ class PlaceFinder:
             groups = self._groups.match(text, end)
             end = groups.end() if groups else end
         confidence = {"compound": 0.6, "address": 0.55, "road": 0.5, "village": 0.45, "district": 0.3}[kind]
-        return self._extended(text, Place(text[start:end], start, end, kind, None, confidence))
+        return Place(text[start:end], start, end, kind, None, confidence)
 
     def _last_words(self, stem: str) -> str:
         """The last words of a long run that fit in LONGEST_STEM characters (需绕行九龙领仕汇 -> 九龙领仕汇)."""
@@ -181,8 +196,7 @@ class PlaceFinder:
         m = self._prefix.search(window)
         if not m:
             return place
-        start = place.start - len(window) + m.start()
-        start += self.words.strip_lead(text[start:place.start])
+        start = self._lead.match(text, place.start - len(window) + m.start(), place.start).end()
         return place.moved(start, place.end, text[start:place.end]) if start < place.start else place
 
 

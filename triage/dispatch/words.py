@@ -55,14 +55,15 @@ class PlaceWords:
         """A character a place name may hold: a letter, digit or Han character that is not a stop character."""
         return f"[^\\W_{re.escape(self.stop_characters)}]"
 
-    def pattern(self, kind: str) -> re.Pattern[str]:
-        """The pattern of a name of ``kind`` (compound, road, village, district): name characters, then a
-        suffix. The name part is lazy, so each match ends at the first suffix it reaches."""
+    def reversed_pattern(self, kind: str) -> re.Pattern[str]:
+        """The pattern of a name of ``kind`` (compound, road, village, district) **in the reversed text**: a
+        suffix, then the run of name characters before it (at most a few dozen). Matching the reversed
+        text starts from the rare suffix, so the search stays one fast pass in C."""
         n = self.name_character
         suffixes = {"compound": self.compound_suffixes, "road": self.road_suffixes,
                     "village": self.village_suffixes, "district": self.district_suffixes}[kind]
-        longest = {"compound": 20, "road": 12, "village": 10, "district": 8}[kind]
-        return re.compile(f"(?P<name>{n}{{1,{longest}}}?)(?P<suffix>{_alternation(suffixes)})")
+        longest = {"compound": 20, "road": 14, "village": 14, "district": 10}[kind]
+        return re.compile(f"(?P<suffix>{_alternation(tuple(w[::-1] for w in suffixes))})(?P<name>{n}{{1,{longest}}})")
 
     def prefix_pattern(self, *, at_start: bool = False) -> re.Pattern[str]:
         """Districts and roads written right before a name (A市A3区, 暮云街道, 枫林路): those that end where
@@ -72,13 +73,11 @@ class PlaceWords:
         run = f"(?:{unit}(?:\\d+号)?)+"
         return re.compile(f"^{run}" if at_start else f"{run}$")
 
-    def strip_lead(self, text: str) -> int:
-        """How many characters at the start of ``text`` are lead words (反映, 位于 …), which are not part of a
-        name."""
-        at, changed = 0, True
-        while changed:
-            changed = False
-            for word in self.lead_words:
-                if text.startswith(word, at):
-                    at, changed = at + len(word), True
-        return at
+    def lead_pattern(self) -> re.Pattern[str]:
+        """Lead words (反映, 位于 …) at the start of a match, which are not part of a name."""
+        return re.compile(f"(?:{_alternation(self.lead_words)})*")
+
+    def ends_in_nothing(self, *, single: bool) -> re.Pattern[str]:
+        """A name that ends with a word naming nothing (整个, 附近 …); ``single``: one-character words count."""
+        words = tuple(w for w in self.not_names if single or len(w) > 1)
+        return re.compile(f"(?:{_alternation(words)})$")
