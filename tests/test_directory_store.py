@@ -58,3 +58,22 @@ def test_an_export_masks_contacts_and_imports_back_as_the_same_directory(store: 
     again = load_directory(target)
     assert again.compounds == load_directory().compounds
     assert {c: u.name for c, u in again.units.items()} == {c: u.name for c, u in load_directory().units.items()}
+
+
+def test_upgrading_a_store_from_0004_keeps_its_predictions_with_no_place_or_unit(database_url):
+    from service.store import make_engine, migrate
+
+    engine = make_engine(database_url)
+    migrate(engine, "0004")  # a store written before the dispatch directory
+    with engine.begin() as c:
+        c.exec_driver_sql("INSERT INTO tickets (id, text, received_at) VALUES ('old', '路灯不亮', '2026-11-30')")
+        c.exec_driver_sql(
+            "INSERT INTO predictions (ticket_id, model_version, category, categories, urgency, route, confidence, "
+            "margin, needs_review, review_confidence, explanation, created_at) VALUES ('old', 'v0', 'lighting', "
+            "'[\"lighting\"]', 'normal', 'streetlight_authority', 0.97, 0.9, false, 0.97, '{}', '2026-11-30')")
+    engine.dispose()
+    store = Store.open(database_url)
+    [prediction] = store.ticket("old")["predictions"]
+    assert prediction["place"] is None and prediction["unit"] is None and prediction["unit_reason"] == ""
+    assert store.directory() is None
+    store.close()
