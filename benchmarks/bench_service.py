@@ -136,6 +136,10 @@ def directory_cost(args: argparse.Namespace, texts: list[str]) -> dict:
             if name == "named":
                 Store.open(database).import_directory(load_directory(), imported_by="benchmark")
             servers[name] = start_server({**os.environ, "TRIAGE_DATABASE_URL": database})
+        probe = {"text": "锦绣花园小区地库车位被物业卖给外人"}
+        named = {name: httpx.post(url + "/v1/triage", json=probe).json()["unit"] for name, (_, url) in servers.items()}
+        if named["plain"] is not None or named["named"] is None:
+            sys.exit(f"the servers do not answer as set up: units {named}")
         singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
         runs: dict[str, list[dict]] = {"plain": [], "named": []}
         for server, url in servers.values():

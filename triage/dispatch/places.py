@@ -178,12 +178,14 @@ class PlaceFinder:
 
     def _last_words(self, stem: str) -> str:
         """The last words of a long run that fit in LONGEST_STEM characters (需绕行九龙领仕汇 -> 九龙领仕汇)."""
-        kept = ""
+        kept: list[str] = []
         for word in reversed(self._tokenizer.raw(stem)):
-            if len(kept) + len(word) > LONGEST_STEM:
+            if sum(map(len, kept)) + len(word) > LONGEST_STEM:
                 break
-            kept = word + kept
-        return kept or stem[-LONGEST_STEM:]
+            kept.insert(0, word)
+        if len(kept) > 1 and len(kept[0]) == 1:  # a lone character left of the name is the end of another word
+            kept.pop(0)
+        return "".join(kept) or stem[-LONGEST_STEM:]
 
     def _leading_places(self, name: str) -> str:
         """The districts and roads at the start of ``name`` (A3区枫林路奥园 -> A3区枫林路)."""

@@ -62,7 +62,7 @@ class PlaceWords:
         n = self.name_character
         suffixes = {"compound": self.compound_suffixes, "road": self.road_suffixes,
                     "village": self.village_suffixes, "district": self.district_suffixes}[kind]
-        longest = {"compound": 20, "road": 14, "village": 14, "district": 10}[kind]
+        longest = {"compound": 26, "road": 14, "village": 14, "district": 10}[kind]
         return re.compile(f"(?P<suffix>{_alternation(tuple(w[::-1] for w in suffixes))})(?P<name>{n}{{1,{longest}}})")
 
     def prefix_pattern(self, *, at_start: bool = False) -> re.Pattern[str]:
