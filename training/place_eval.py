@@ -6,6 +6,7 @@ the message names no place) and its ``kind``; the texts stay in the pool. Run::
 
     python -m training.place_eval                       # the shipped labels, patterns only
     python -m training.place_eval --directory DIR       # with a city's dispatch directory
+    python -m training.place_eval --part odd            # the half never looked at while tuning
 
 A prediction is **found** when its span overlaps the labeled one, **exact** when both ends agree.
 Precision is found / places predicted (a place predicted for a message that names none counts
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -104,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--texts", type=Path,
                         help="the texts file (default: the pool that training/real/sets.json names)")
     parser.add_argument("--directory", type=Path, help="a dispatch directory (folder or .xlsx) to match names from")
+    parser.add_argument("--part", choices=("even", "odd"),
+                        help="only the messages whose crc32(id) is even (the part the place words were tuned on) "
+                        "or odd (never looked at while tuning)")
     args = parser.parse_args(argv)
     texts_path = args.texts or load_manifest(DEFAULT_MANIFEST)[0].texts
     texts = {}
@@ -112,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             row = json.loads(line)
             texts[row["id"]] = row["text"]
     labels = load_place_labels(args.labels, texts)
+    if args.part:
+        labels = [r for r in labels if zlib.crc32(r["id"].encode()) % 2 == (args.part == "odd")]
     finder = PlaceFinder(load_directory(args.directory) if args.directory else None)
     figures = score(labels, {r["id"]: find_place(finder, texts[r["id"]]) for r in labels})
     print(f"{figures['messages']} labeled messages, {figures['naming_a_place']} naming a place; "
