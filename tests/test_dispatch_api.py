@@ -41,11 +41,15 @@ def test_a_managed_estate_goes_to_its_property_company_by_name(served):
     assert (body["route"], body["unit"]["name"]) == ("property", "安居物业服务有限公司")
 
 
-def test_a_stored_ticket_answers_a_retry_with_the_same_unit(served):
-    _, client, _ = served
+def test_a_stored_ticket_answers_a_retry_with_the_same_unit_and_staff_see_it(served):
+    _, client, store = served
     sent = {"id": "A-7", "text": "锦绣花园小区楼道灯坏了一个月", "store": True}
     first, again = client.post("/v1/triage", json=sent).json(), client.post("/v1/triage", json=sent).json()
     assert first["unit"]["code"] == "P01" and again["unit"] == first["unit"] and again["place"] == first["place"]
+    key = store.create_key("王芳", "staff")
+    ticket = client.get("/v1/tickets/A-7", headers={"Authorization": f"Bearer {key}"}).json()
+    [prediction] = ticket["predictions"]
+    assert prediction["unit"] == first["unit"] and prediction["place"]["compound"] == "C01"
 
 
 def test_a_batch_names_units_item_by_item_and_an_unknown_compound_none(served):
