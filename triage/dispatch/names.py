@@ -7,7 +7,7 @@ stays a plain multi-pattern search over the caller's own characters (offsets nee
 >>> sorted(variants("3号院"))
 ['3号院', '三号院']
 >>> sorted(variants("机务段家属院"))
-['机务段家属区', '机务段家属院', '机务段家属楼', '机务段宿舍']
+['机务段家属区', '机务段家属楼', '机务段家属院', '机务段宿舍']
 >>> chinese_number("十二"), chinese_number("二十三"), chinese_number("108")
 (12, 23, 108)
 """
