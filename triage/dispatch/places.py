@@ -103,10 +103,11 @@ class PlaceFinder:
         listed = self._from_directory(text)
         if listed:
             return min(listed, key=lambda p: p.start)
-        for candidate in sorted(self._candidates(text), key=lambda c: (_RANK[c[0]], c[1])):
-            place = self._named(text, *candidate)
-            if place is not None:
-                return place
+        for kind in self._patterns:  # most specific kind first; a kind is searched only if none before it named one
+            found = [p for c in sorted(self._candidates(text, kind), key=lambda c: c[1])
+                     if (p := self._named(text, *c)) is not None]
+            if found:  # a road with a house number is an address, which comes first
+                return min(found, key=lambda p: (_RANK[p.kind], p.start))
         return None
 
     def find_all(self, text: str) -> list[Place]:
@@ -119,11 +120,13 @@ class PlaceFinder:
                 out.append(place)
         return out
 
-    def _candidates(self, text: str) -> list[tuple[str, int, int, int]]:
-        """(kind, start, where the suffix starts, end) of every name pattern's match, before any check."""
+    def _candidates(self, text: str, only: str | None = None) -> list[tuple[str, int, int, int]]:
+        """(kind, start, where the suffix starts, end) of every name pattern's match (of kind ``only``), before
+        any check."""
         backwards, n = text[::-1], len(text)
         return [(kind, n - m.end(), n - m.end("suffix"), n - m.start())
-                for kind, pattern in self._patterns.items() for m in pattern.finditer(backwards)]
+                for kind, pattern in self._patterns.items() if only is None or kind == only
+                for m in pattern.finditer(backwards)]
 
     def _from_directory(self, text: str) -> list[Place]:
         out: list[Place] = []
