@@ -131,6 +131,7 @@ def directory_cost(triager: Triager, texts: list[str], where: str, repeats: int)
     return {"directory": directory.source, "compounds": len(directory.compounds), "repeats": repeats,
             "plain_texts_per_s": round(plain), "named_texts_per_s": round(with_directory),
             "cost_ratio_plain_over_named": round(plain / with_directory, 3),
+            "plain_runs": [round(r) for r in plain_rates], "named_runs": [round(r) for r in named_rates],
             "texts_with_a_place_of_2000": places}
 
 

@@ -30,7 +30,7 @@ from .rules.cues import CueLexicon
 from .rules.policy import Policy
 from .rules.routing import Router
 from .rules.urgency import SafetyRules
-from .text.normalize import Traced, normalize, trace
+from .text.normalize import Traced, nfkc, normalize, to_simplified, trace
 
 __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
@@ -232,9 +232,15 @@ class Quoter:
         o = self.original
         if o == self.clean or (len(o) == len(self.clean) and o[place.start:place.end] == place.span):
             return place  # the usual case: normalising changed punctuation only, one character for one
-        if o.count(place.span) == 1:
+        at = o.find(place.span, max(0, place.start - 8))  # normalising moves words little (spaces go, …)
+        if at < 0:
             at = o.find(place.span)
-            return place.moved(at, at + len(place.span), place.span)
+        if at >= 0 and (o.find(place.span, at + 1) < 0 or at - place.start <= 8):
+            return place.moved(at, at + len(place.span), place.span)  # the same words, where they are nearest
+        folded = to_simplified(nfkc(o))  # width and script fold one character for one, far faster than trace
+        at = folded.find(place.span, max(0, place.start - 8)) if len(folded) == len(o) else -1
+        if at >= 0:
+            return place.moved(at, at + len(place.span), o[at:at + len(place.span)])
         if self._traced is None:
             self._traced = trace(self.original)
         if not self._traced.text.startswith(self.clean):
