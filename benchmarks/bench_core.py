@@ -118,20 +118,31 @@ def main() -> None:
 
 
 def directory_cost(triager: Triager, texts: list[str], where: str, repeats: int) -> dict:
-    """triage_many with and without a directory, alternating so that both see the same machine."""
+    """triage_many with and without a directory, alternating so that both see the same machine.
+
+    Each repeat times both on the same texts, by the wall clock and by this process's CPU time;
+    on a shared machine the CPU time moves far less with what else runs.
+    """
     directory = load_directory(None if where == "example" else where)
     named = triager.with_directory(directory)
     named.triage_many(texts[:100])
-    plain_rates, named_rates = [], []
+    runs: dict[str, dict[str, list[float]]] = {"plain": {"wall": [], "cpu": []}, "named": {"wall": [], "cpu": []}}
     for _ in range(repeats):
-        plain_rates.append(median_rate(lambda: triager.triage_many(texts), len(texts), 1))
-        named_rates.append(median_rate(lambda: named.triage_many(texts), len(texts), 1))
-    plain, with_directory = statistics.median(plain_rates), statistics.median(named_rates)
+        for name, which in (("plain", triager), ("named", named)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            which.triage_many(texts)
+            runs[name]["wall"].append(len(texts) / (time.perf_counter() - wall))
+            runs[name]["cpu"].append((time.process_time() - cpu) / len(texts) * 1e6)
+    med = {name: {k: statistics.median(v) for k, v in r.items()} for name, r in runs.items()}
     places = sum(r.place is not None for r in named.triage_many(texts[:2000]))
     return {"directory": directory.source, "compounds": len(directory.compounds), "repeats": repeats,
-            "plain_texts_per_s": round(plain), "named_texts_per_s": round(with_directory),
-            "cost_ratio_plain_over_named": round(plain / with_directory, 3),
-            "plain_runs": [round(r) for r in plain_rates], "named_runs": [round(r) for r in named_rates],
+            "plain_texts_per_s": round(med["plain"]["wall"]), "named_texts_per_s": round(med["named"]["wall"]),
+            "cost_ratio_plain_over_named": round(med["plain"]["wall"] / med["named"]["wall"], 3),
+            "plain_cpu_us_per_text": round(med["plain"]["cpu"], 1),
+            "named_cpu_us_per_text": round(med["named"]["cpu"], 1),
+            "cpu_cost_ratio": round(med["named"]["cpu"] / med["plain"]["cpu"], 3),
+            "plain_runs": [round(r) for r in runs["plain"]["wall"]],
+            "named_runs": [round(r) for r in runs["named"]["wall"]],
             "texts_with_a_place_of_2000": places}
 
 

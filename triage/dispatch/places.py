@@ -40,7 +40,7 @@ __all__ = ["PLACE_KINDS", "Place", "PlaceFinder"]
 #: What a place is, most specific first (the order :meth:`PlaceFinder.best` prefers).
 PLACE_KINDS: tuple[str, ...] = ("compound", "address", "road", "village", "district")
 _RANK = {kind: i for i, kind in enumerate(PLACE_KINDS)}
-_PHASES = re.compile(rf"^(?:{NUMERAL}期|[东西南北]区|小区|家属院|家属楼)+")
+_PHASES = re.compile(rf"(?:{NUMERAL}期|[东西南北]区|小区|家属院|家属楼)+")
 #: A masked city, district or county (A市, A3区): a name's span starts at the first one it holds.
 _MASKED = re.compile(r"[A-Z]\d{0,2}[省市区县]")
 #: The longest name before its suffix, past the districts and roads in front; a longer run is cut at a word.
@@ -85,8 +85,9 @@ class PlaceFinder:
         self._prefix = self.words.prefix_pattern()
         self._leading = self.words.prefix_pattern(at_start=True)
         self._lead = self.words.lead_pattern()
-        self._empty_word, self._empty_ending = (self.words.ends_in_nothing(single=False),
-                                                self.words.ends_in_nothing(single=True))
+        # a name ending in one of these names nothing (for districts and villages, one-character words count)
+        self._empty_words = tuple(w for w in self.words.not_names if len(w) > 1)
+        self._empty_endings = tuple(self.words.not_names)
         n = self.words.name_character
         # a crossing (东三路与望仙路口) or a house number (文昌路8号) after a road's name
         self._road_tail = re.compile(rf"(?:[与和]{n}{{1,8}}?(?:路口|交叉口|大道|路|街)(?:口|交叉口|交汇处|相交处)?"
@@ -103,9 +104,15 @@ class PlaceFinder:
         listed = self._from_directory(text)
         if listed:
             return min(listed, key=lambda p: p.start)
+        backwards = text[::-1]
         for kind in self._patterns:  # most specific kind first; a kind is searched only if none before it named one
-            found = [p for c in sorted(self._candidates(text, kind), key=lambda c: c[1])
-                     if (p := self._named(text, *c)) is not None]
+            found = []
+            for candidate in sorted(self._candidates(text, kind, backwards), key=lambda c: c[1]):
+                place = self._named(text, *candidate)
+                if place is not None:
+                    if kind != "road":
+                        return place  # the first written
+                    found.append(place)
             if found:  # a road with a house number is an address, which comes first
                 return min(found, key=lambda p: (_RANK[p.kind], p.start))
         return None
@@ -120,10 +127,11 @@ class PlaceFinder:
                 out.append(place)
         return out
 
-    def _candidates(self, text: str, only: str | None = None) -> list[tuple[str, int, int, int]]:
+    def _candidates(self, text: str, only: str | None = None,
+                    backwards: str | None = None) -> list[tuple[str, int, int, int]]:
         """(kind, start, where the suffix starts, end) of every name pattern's match (of kind ``only``), before
-        any check."""
-        backwards, n = text[::-1], len(text)
+        any check; ``backwards`` is the text reversed, if the caller has it already."""
+        backwards, n = backwards or text[::-1], len(text)
         return [(kind, n - m.end(), n - m.end("suffix"), n - m.start())
                 for kind, pattern in self._patterns.items() if only is None or kind == only
                 for m in pattern.finditer(backwards)]
@@ -163,12 +171,13 @@ class PlaceFinder:
                 stem = self._last_words(stem)
                 start = suffix - len(stem)
             if not (len(stem) >= 2 or stem.isdigit() or chinese_number(stem) is not None) \
-                    or stem in self.words.not_names or self._empty_word.search(stem):
+                    or stem in self.words.not_names or stem.endswith(self._empty_words):
                 return None
-        elif not name or self._empty_ending.search(name):
+        elif not name or name.endswith(self._empty_endings):
             return None
         if kind == "compound":
-            end += _PHASES.match(text[end:]).end() if _PHASES.match(text[end:]) else 0
+            phases = _PHASES.match(text, end)
+            end = phases.end() if phases else end
         elif kind == "road":
             after = self._road_tail.match(text, end)
             if after:

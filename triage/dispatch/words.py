@@ -76,8 +76,3 @@ class PlaceWords:
     def lead_pattern(self) -> re.Pattern[str]:
         """Lead words (反映, 位于 …) at the start of a match, which are not part of a name."""
         return re.compile(f"(?:{_alternation(self.lead_words)})*")
-
-    def ends_in_nothing(self, *, single: bool) -> re.Pattern[str]:
-        """A name that ends with a word naming nothing (整个, 附近 …); ``single``: one-character words count."""
-        words = tuple(w for w in self.not_names if single or len(w) > 1)
-        return re.compile(f"(?:{_alternation(words)})$")
