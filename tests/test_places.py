@@ -67,3 +67,15 @@ def test_numerals_and_name_forms():
     assert [arabic_to_chinese(n) for n in (3, 10, 17, 40, 108)] == ["三", "十", "十七", "四十", "一百零八"]
     assert variants("A3区3号院") >= {"3号院", "三号院", "A3区三号院"}
     assert "二七区12号楼" in variants("二七区十二号楼") and "27区十二号楼" not in variants("二七区十二号楼")
+
+
+def test_a_form_two_compounds_share_goes_to_the_one_that_wrote_it():
+    from dataclasses import replace
+
+    d = load_directory()
+    d.compounds["C10"] = replace(d.compounds["C10"], aliases=("棉纺厂宿舍",))  # C05 has 棉纺厂家属院
+    finder = PlaceFinder(d)
+    assert finder.best("棉纺厂宿舍停水了").compound == "C10"  # written by C10, only derived by C05
+    assert finder.best("棉纺厂家属院停水了").compound == "C05"
+    both = finder.best("棉纺厂家属楼停水了")  # derived by both: the directory cannot say which
+    assert (both.span, both.compound) == ("棉纺厂家属楼", None)

@@ -215,21 +215,21 @@ class PlaceFinder:
 
 
 def _automaton(directory: Directory) -> ahocorasick.Automaton:
-    """Every form of every compound name: the written names score 0.95, the forms made from them 0.85."""
+    """Every form of every compound name: the written names score 0.95, the forms made from them 0.85. A form
+    two compounds share goes to the one that wrote it, and to neither when both only derived it."""
     prefixes = tuple(u.name.removesuffix("办事处") for u in directory.units.values() if u.kind == "subdistrict")
-    forms: dict[str, tuple[str, float]] = {}
-    clashing: set[str] = set()
+    claims: dict[str, dict[str, float]] = {}
     for compound in directory.compounds.values():
         for name in compound.names:
             for form in variants(name, prefixes):
                 score = 0.95 if form == name else 0.85
-                if form in forms and forms[form][0] != compound.code:
-                    clashing.add(form)  # two compounds' derived forms: neither may claim it
-                elif form not in forms or score > forms[form][1]:
-                    forms[form] = (compound.code, score)
+                by = claims.setdefault(form, {})
+                by[compound.code] = max(score, by.get(compound.code, 0.0))
     automaton = ahocorasick.Automaton()
-    for form, (code, score) in forms.items():
-        if form not in clashing:
-            automaton.add_word(form, (form, code, score))
+    for form, by in claims.items():
+        top = max(by.values())
+        codes = [code for code, score in by.items() if score == top]
+        if len(codes) == 1:
+            automaton.add_word(form, (form, codes[0], top))
     automaton.make_automaton()
     return automaton
