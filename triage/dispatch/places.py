@@ -49,7 +49,7 @@ LONGEST_STEM = 6
 _DATE = re.compile(r"\d+[年月日]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """A place named in a text: its words, where they are, what it is, the directory's compound, how sure."""
 
@@ -106,15 +106,10 @@ class PlaceFinder:
             return min(listed, key=lambda p: p.start)
         backwards = text[::-1]
         for kind in self._patterns:  # most specific kind first; a kind is searched only if none before it named one
-            found = []
             for candidate in sorted(self._candidates(text, kind, backwards), key=lambda c: c[1]):
                 place = self._named(text, *candidate)
                 if place is not None:
-                    if kind != "road":
-                        return place  # the first written
-                    found.append(place)
-            if found:  # a road with a house number is an address, which comes first
-                return min(found, key=lambda p: (_RANK[p.kind], p.start))
+                    return place  # the first written (a road with a house number is an address)
         return None
 
     def find_all(self, text: str) -> list[Place]:

@@ -30,6 +30,7 @@ class PlaceWords:
     not_names: frozenset[str]
     lead_words: tuple[str, ...]
     stop_characters: str
+    road_not_followed_by: str
     source: str = ""
 
     @classmethod
@@ -45,10 +46,13 @@ class PlaceWords:
         stops = data.get("stop_characters")
         if not isinstance(stops, str) or not stops.strip():
             raise LexiconError(f"{path}: 'stop_characters' must be a string of characters")
+        after = data.get("road_not_followed_by", [])
+        if not isinstance(after, list) or not all(isinstance(c, str) and len(c) == 1 for c in after):
+            raise LexiconError(f"{path}: 'road_not_followed_by' must be a list of single characters")
         return cls(compound_suffixes=lists["compound_suffixes"], road_suffixes=lists["road_suffixes"],
                    village_suffixes=lists["village_suffixes"], district_suffixes=lists["district_suffixes"],
                    not_names=frozenset(lists["not_names"]), lead_words=lists["lead_words"],
-                   stop_characters=stops.strip(), source=str(path))
+                   stop_characters=stops.strip(), road_not_followed_by="".join(after), source=str(path))
 
     @property
     def name_character(self) -> str:
@@ -63,7 +67,10 @@ class PlaceWords:
         suffixes = {"compound": self.compound_suffixes, "road": self.road_suffixes,
                     "village": self.village_suffixes, "district": self.district_suffixes}[kind]
         longest = {"compound": 26, "road": 14, "village": 14, "district": 10}[kind]
-        return re.compile(f"(?P<suffix>{_alternation(tuple(w[::-1] for w in suffixes))})(?P<name>{n}{{1,{longest}}})")
+        # reversed, "not followed by" is "not preceded by": 路灯 and 路面 name no road
+        guard = f"(?<![{re.escape(self.road_not_followed_by)}])" if kind == "road" and self.road_not_followed_by else ""
+        return re.compile(f"{guard}(?P<suffix>{_alternation(tuple(w[::-1] for w in suffixes))})"
+                          f"(?P<name>{n}{{1,{longest}}})")
 
     def prefix_pattern(self, *, at_start: bool = False) -> re.Pattern[str]:
         """Districts and roads written right before a name (A市A3区, 暮云街道, 枫林路): those that end where
