@@ -41,4 +41,4 @@ def test_the_shipped_labels_hold_only_offsets_and_extraction_keeps_its_floor(cap
     assert len(rows) >= 200 and all(set(r) <= {"id", "start", "end", "kind", "confidence", "note"} for r in rows)
     assert main([]) == 0
     out = dict(line.strip().split(": ", 1) for line in capsys.readouterr().out.splitlines()[1:-1])
-    assert float(out["recall"]) >= 0.55 and float(out["precision"]) >= 0.5  # measured 0.57 and 0.53
+    assert float(out["recall"]) >= 0.55 and float(out["precision"]) >= 0.5  # measured 0.578 and 0.544
