@@ -1,6 +1,6 @@
 """Speed and size of the library, on this machine (not a test: run it, read the medians).
 
-    .venv/bin/python benchmarks/bench_core.py [--texts 10000] [--repeats 5]
+    .venv/bin/python benchmarks/bench_core.py [--texts 10000] [--repeats 5] [--directory [PATH]]
 
 Measures, on corpus texts cut or joined to 150-200 characters:
 - triage_many throughput (texts/s) in one process, beside pure-Python jieba tokenisation alone
@@ -9,6 +9,11 @@ Measures, on corpus texts cut or joined to 150-200 characters:
 - cold start: a fresh Python process that imports triage, loads the model and answers one
   text, timed from the moment it is started until it exits (and, inside it, the load alone);
 - the model folder's size.
+
+With ``--directory`` (the shipped example district, or a directory folder or .xlsx), it also
+runs triage_many naming units from that directory, alternating with the plain run in each of at
+least 5 repeats, and prints both medians and their ratio (the cost of place extraction and
+named routing; 1.10 is 10% slower).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 from service.settings import Settings
 from training.data import load_corpus
 from triage import Triager
+from triage.dispatch import load_directory
 from triage.model.artifacts import active_version
 from triage.text.tokenize import JiebaTokenizer
 
@@ -68,6 +74,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--directory", nargs="?", const="example", metavar="PATH",
+                        help="also time triage_many naming units from this directory (default: the example)")
     args = parser.parse_args()
 
     texts = sample_texts(args.texts)
@@ -113,7 +121,38 @@ def main() -> None:
         "model_folder_mb": round(size_mb, 1),
         "model_version": triager.version,
     }
+    if args.directory:
+        figures["with_directory"] = directory_cost(triager, texts, args.directory, max(args.repeats, 5))
     print(json.dumps(figures, indent=1))
+
+
+def directory_cost(triager: Triager, texts: list[str], where: str, repeats: int) -> dict:
+    """triage_many with and without a directory, alternating so that both see the same machine.
+
+    Each repeat times both on the same texts, by the wall clock and by this process's CPU time;
+    on a shared machine the CPU time moves far less with what else runs.
+    """
+    directory = load_directory(None if where == "example" else where)
+    named = triager.with_directory(directory)
+    named.triage_many(texts[:100])
+    runs: dict[str, dict[str, list[float]]] = {"plain": {"wall": [], "cpu": []}, "named": {"wall": [], "cpu": []}}
+    for _ in range(repeats):
+        for name, which in (("plain", triager), ("named", named)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            which.triage_many(texts)
+            runs[name]["wall"].append(len(texts) / (time.perf_counter() - wall))
+            runs[name]["cpu"].append((time.process_time() - cpu) / len(texts) * 1e6)
+    med = {name: {k: statistics.median(v) for k, v in r.items()} for name, r in runs.items()}
+    places = sum(r.place is not None for r in named.triage_many(texts[:2000]))
+    return {"directory": directory.source, "compounds": len(directory.compounds), "repeats": repeats,
+            "plain_texts_per_s": round(med["plain"]["wall"]), "named_texts_per_s": round(med["named"]["wall"]),
+            "cost_ratio_plain_over_named": round(med["plain"]["wall"] / med["named"]["wall"], 3),
+            "plain_cpu_us_per_text": round(med["plain"]["cpu"], 1),
+            "named_cpu_us_per_text": round(med["named"]["cpu"], 1),
+            "cpu_cost_ratio": round(med["named"]["cpu"] / med["plain"]["cpu"], 3),
+            "plain_runs": [round(r) for r in runs["plain"]["wall"]],
+            "named_runs": [round(r) for r in runs["named"]["wall"]],
+            "texts_with_a_place_of_2000": places}
 
 
 if __name__ == "__main__":

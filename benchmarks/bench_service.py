@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_service.py [--seconds 10] [--connections 32] [--repeats 5]
     .venv/bin/python benchmarks/bench_service.py --merging [--seconds 8] [--repeats 5]
+    .venv/bin/python benchmarks/bench_service.py --directory [--seconds 10] [--repeats 5]
 
 Runs, against one server in one run:
 1. POST /v1/noop (same app, same middleware, no inference): the framework's ceiling;
@@ -21,6 +22,11 @@ request (user + system time of the uvicorn process and its workers, read from /p
 after each run, divided by the requests served): on a shared, noisy host that figure moves far
 less than requests/s. wrk shares the machine: at 1,000 requests/s on two cores the server can
 spend at most about 1.8 CPU-ms per request. Traffic goes to 127.0.0.1 only.
+
+With ``--directory`` it instead starts two servers, one whose store holds the example dispatch
+directory (answers name units) and one whose store holds none, and loads them in turn with
+single texts, ``--repeats`` times each (at least 5), printing the medians of requests/s and
+server CPU-ms per request and their ratios (1.10: the directory costs 10%).
 """
 
 from __future__ import annotations
@@ -186,12 +192,54 @@ def merging_cost(args: argparse.Namespace, texts: list[str]) -> dict:
     }
 
 
+def directory_cost(args: argparse.Namespace, texts: list[str]) -> dict:
+    """Single-text load on a server naming units from the example directory and on one without a directory."""
+    from service.store import Store
+    from triage.dispatch import load_directory
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-directory-"))
+    servers = {}
+    try:
+        for name in ("plain", "named"):
+            database = f"sqlite:///{folder / name}.db"
+            if name == "named":
+                Store.open(database).import_directory(load_directory(), imported_by="benchmark")
+            servers[name] = start_server(TRIAGE_DATABASE_URL=database)
+        probe = {"text": "锦绣花园小区地库车位被物业卖给外人"}
+        named = {name: httpx.post(url + "/v1/triage", json=probe).json()["unit"] for name, (_, url) in servers.items()}
+        if named["plain"] is not None or named["named"] is None:
+            sys.exit(f"the servers do not answer as set up: units {named}")
+        singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
+        runs: dict[str, list[dict]] = {"plain": [], "named": []}
+        for server, url in servers.values():
+            run_wrk(url, "/v1/triage", singles[:50], 3, args.connections, server.pid)  # warm both workers
+        for _ in range(max(args.repeats, 5)):
+            for name, (server, url) in servers.items():
+                runs[name].append(run_wrk(url, "/v1/triage", singles, args.seconds, args.connections, server.pid))
+    finally:
+        for server, _ in servers.values():
+            stop(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def median(name: str, field: str) -> float:
+        return statistics.median(r[field] for r in runs[name])
+
+    return {"seconds": args.seconds, "connections": args.connections, "repeats": len(runs["plain"]),
+            **{f"{name}_{field}_median": median(name, field) for name in runs
+               for field in ("requests_per_s", "server_cpu_ms_per_request", "p99_ms")},
+            "throughput_cost_ratio": round(median("plain", "requests_per_s") / median("named", "requests_per_s"), 3),
+            "cpu_cost_ratio": round(median("named", "server_cpu_ms_per_request")
+                                    / median("plain", "server_cpu_ms_per_request"), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--merging", action="store_true", help="stored tickets with and without incident merging")
+    parser.add_argument("--directory", action="store_true",
+                        help="compare a server naming units from the example directory with one without")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -199,6 +247,9 @@ def main() -> None:
     texts = sample_texts(500)
     if args.merging:
         print(json.dumps(merging_cost(args, texts), indent=1))
+        return
+    if args.directory:
+        print(json.dumps(directory_cost(args, texts), indent=1))
         return
     server, url = start_server(TRIAGE_NOOP_ROUTE="1")
     try:

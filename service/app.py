@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from .api_docs import install_api_docs
 from .auth import KeyCache
 from .batching import MicroBatcher
 from .deps import Service
+from .directory_watch import DirectoryWatcher
 from .errors import install_error_handlers
 from .hot_swap import ModelWatcher
 from .lifecycle import Life, life_files, system_clock
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
                                 merge=settings.merge_incidents)
     pointer = ActivePointer(settings.models_dir, store)
     triager = triager or Triager.load(settings.model_version or pointer.current(), models_dir=settings.models_dir)
+    # units are named from the store's directory in use; with none imported, answers carry route codes only
+    triager = triager.with_directory(store.directory())
     triager.triage("预热")  # builds the inference fast path now, not on the first caller's time
     if changed := triager.changed_data_files():
         logging.getLogger("triage.service").warning(
@@ -57,16 +61,19 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        watcher = None
+        watchers: list[ModelWatcher | DirectoryWatcher] = []
         if settings.model_poll_seconds and not settings.model_version:
-            watcher = ModelWatcher(app, settings.models_dir, settings.model_poll_seconds, wanted=pointer.current)
+            watchers.append(ModelWatcher(app, settings.models_dir, settings.model_poll_seconds, wanted=pointer.current))
+        if settings.model_poll_seconds:
+            watchers.append(DirectoryWatcher(app, store, settings.model_poll_seconds))
+        for watcher in watchers:
             watcher.start()
         escalation = asyncio.create_task(_escalate_every(life, settings.escalation_seconds)) \
             if settings.escalation_seconds else None
         yield
         if escalation:
             escalation.cancel()
-        if watcher:
+        for watcher in watchers:
             watcher.stop()
         app.state.service.batcher.close()
         store.close()
@@ -76,6 +83,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
     app.state.triager = triager
     life = Life(store, machine, deadlines, directory, settings.timezone, clock)
+    app.state.swap_lock = threading.Lock()
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
                                 deadlines=deadlines, metrics=metrics, store=store,
                                 keys=KeyCache(settings.key_cache_seconds), pointer=pointer, life=life)

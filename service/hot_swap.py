@@ -19,6 +19,8 @@ from triage import Triager
 from triage.errors import TriageError
 from triage.model.artifacts import active_version
 
+from .directory_watch import swap_triager
+
 __all__ = ["ModelWatcher"]
 
 log = logging.getLogger("triage.service")
@@ -59,8 +61,9 @@ class ModelWatcher:
             return False
         self._failed = None
         service = self.app.state.service
-        service.batcher.triager = new
-        self.app.state.triager = new
+        with self.app.state.swap_lock:  # the directory watcher may have swapped meanwhile: keep its directory
+            new.use_directory(self.app.state.triager.directory)
+            swap_triager(self.app, new)
         service.metrics.model.labels(serving.version).set(0)
         service.metrics.model.labels(new.version).set(1)
         log.info('{"event": "model_swapped", "from": "%s", "to": "%s"}', serving.version, new.version)

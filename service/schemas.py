@@ -12,16 +12,32 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 from typing_extensions import TypeAliasType
 
+from triage.dispatch import PLACE_KINDS, UNIT_KINDS
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
-__all__ = ["BatchItem", "BatchItemError", "Category", "ErrorPublic", "HealthPublic", "RouteCode",
-           "TriageBatchCreate", "TriageBatchPublic", "TriageCreate", "TriagePublic", "Urgency"]
+__all__ = [
+    "BatchItem",
+    "BatchItemError",
+    "Category",
+    "ErrorPublic",
+    "HealthPublic",
+    "PlacePublic",
+    "RouteCode",
+    "TriageBatchCreate",
+    "TriageBatchPublic",
+    "TriageCreate",
+    "TriagePublic",
+    "UnitPublic",
+    "Urgency",
+]
 
 _EXAMPLE = "三号楼楼道里的水管爆了，水流得满地都是，楼里没有物业没人管。"
 
 Category = TypeAliasType("Category", Literal[CATEGORIES])  # type: ignore[valid-type]
 Urgency = TypeAliasType("Urgency", Literal[URGENCIES])  # type: ignore[valid-type]
 RouteCode = TypeAliasType("RouteCode", Literal[ROUTES])  # type: ignore[valid-type]
+PlaceKind = TypeAliasType("PlaceKind", Literal[PLACE_KINDS])  # type: ignore[valid-type]
+UnitKind = TypeAliasType("UnitKind", Literal[tuple(UNIT_KINDS)])  # type: ignore[valid-type]
 
 CallerId = Annotated[str, StringConstraints(max_length=128)] | int
 
@@ -90,12 +106,40 @@ class ErrorDetail(BaseModel):
                               "If-Match; empty when no one field is.")
 
 
+class PlacePublic(BaseModel):
+    """The place a text names: its words and where they are in the text sent, and the directory's compound."""
+
+    span: str = Field(description="The words, as sent.")
+    start: int = Field(description="Where they start in `text` (a Python string offset: characters, not bytes).")
+    end: int = Field(description="Where they end (exclusive).")
+    kind: PlaceKind = Field(description="compound (小区, 家属院, 楼院), address (a road and number), road (or a "
+                            "public place), village (村, 组, 社区) or district (市, 区, 县, 街道, 镇).")
+    compound: str | None = Field(description="The code of the directory's compound, or null when the directory "
+                                 "does not list it.")
+    confidence: float = Field(description="How sure the match is: 0.95 a name the directory lists, 0.85 a form of "
+                              "one (三号院 for 3号院), 0.8 a street address in its ranges, 0.3-0.6 a name found by "
+                              "its form alone.")
+
+
+class UnitPublic(BaseModel):
+    """The unit of the dispatch directory that must act."""
+
+    code: str
+    name: str
+    kind: UnitKind = Field(description="property_company, owner_unit, community, subdistrict, "
+                           "district_department or utility.")
+
+
 class TriagePublic(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "A-1024", "category": "water", "categories": ["water"], "urgency": "emergency",
         "route": "community", "route_name": "社区居委会", "confidence": 0.97, "needs_review": False,
         "explanation": {"route": {"rules": ["R2-water-compound", "R7-no-manager"]}},
-        "deadline": "2026-11-21T12:30:00+08:00", "model_version": "20261121-101500"}]})
+        "deadline": "2026-11-21T12:30:00+08:00", "model_version": "20261121-101500",
+        "place": {"span": "文昌路3号院", "start": 0, "end": 6, "kind": "compound", "compound": "C09",
+                  "confidence": 0.95},
+        "unit": {"code": "M01", "name": "文昌社区居委会", "kind": "community"},
+        "unit_reason": "来电所述由社区负责；文昌路3号院属文昌社区居委会"}]})
 
     id: str | None = Field(description="The caller's id, if one was sent; the ticket id when stored.")
     category: Category = Field(description="The primary category.")
@@ -112,6 +156,14 @@ class TriagePublic(BaseModel):
     model_version: str
     incident_id: int | None = Field(None, description="Stored tickets: the incident (并单) the ticket belongs to, "
                                     "alone or merged with other reports of the same problem at the same place.")
+    place: PlacePublic | None = Field(description="The most specific place the text names (a compound of the "
+                                      "dispatch directory first), or null; null for every text while no directory "
+                                      "is imported.")
+    unit: UnitPublic | None = Field(description="The unit that must act, named by the dispatch directory in use: "
+                                    "the compound's property company, owner unit or 社区, or the department or "
+                                    "utility of the route; null when none can be named (unit_reason says why).")
+    unit_reason: str = Field(description="Why this unit, or why none (in Chinese); "
+                             "explanation.route.directory gives the directory entry that decided.")
 
 
 class BatchItemError(BaseModel):

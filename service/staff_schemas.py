@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schemas import Category, ErrorPublic, RouteCode, Urgency
+from .schemas import Category, ErrorPublic, PlacePublic, RouteCode, UnitPublic, Urgency
 
 __all__ = ["CorrectionCreate", "CorrectionPublic", "JobPublic", "ModelPublic", "QueueItemPublic", "StalePublic",
            "TicketPublic"]
@@ -72,6 +72,10 @@ class PredictionPublic(BaseModel):
     margin: float = Field(description="Top category probability minus the runner-up's.")
     needs_review: bool
     explanation: dict[str, Any]
+    place: PlacePublic | None = Field(None, description="The place the text named (null before the dispatch "
+                                      "directory, or with none imported).")
+    unit: UnitPublic | None = Field(None, description="The unit the dispatch directory named, or null.")
+    unit_reason: str = Field("", description="Why this unit, or why none.")
     created_at: str
 
 

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
-from triage import TriageResult
 
 BURST = json.loads((Path(__file__).parent / "data" / "burst_pipe.json").read_text(encoding="utf-8"))
 COMPOUNDS = ("幸福里小区", "阳光花园")
-
-
-@dataclass(frozen=True)
-class PlacedResult(TriageResult):
-    """A triage answer with the ``place`` that place extraction gives it."""
-
-    place: dict[str, Any] | None = None
 
 
 class PlacingTriager:
@@ -37,6 +28,9 @@ class PlacingTriager:
     def triage(self, text: str):
         return self.triage_many([text])[0]
 
+    def with_directory(self, directory):
+        return PlacingTriager(self._triager.with_directory(directory))
+
     def triage_many(self, texts):
         out = []
         for text, r in zip(texts, self._triager.triage_many(texts), strict=True):
@@ -46,7 +40,7 @@ class PlacingTriager:
                 start, name = min(found)
                 place = {"span": name, "start": start, "end": start + len(name), "kind": "compound",
                          "compound": None, "confidence": 0.9}
-            out.append(PlacedResult(**r.as_dict(), place=place))
+            out.append(replace(r, place=place))
         return out
 
 

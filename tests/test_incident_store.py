@@ -157,7 +157,7 @@ def test_a_store_from_before_incidents_migrates_and_its_old_tickets_stand_outsid
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
-    migrate(engine, "0004")
+    migrate(engine, "0005")  # the revision before incidents
     old = Store(engine, merge=False)
     old.save_triaged([{"id": "before", "text": BURST["burst_pipe"][0]}], [answer()])
     migrate(engine, "head")
@@ -176,7 +176,7 @@ def test_a_store_from_before_incidents_migrates_and_its_old_tickets_stand_outsid
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:  # and back down
         config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
+        command.downgrade(config, "0005")
     assert not {"incidents", "incident_members"} & set(inspect(engine).get_table_names())
     assert old.ticket("before")["text"] == BURST["burst_pipe"][0]
     engine.dispose()

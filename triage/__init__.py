@@ -10,6 +10,7 @@ Importing this package pulls in no web framework and no database driver.
 from .errors import (
     ConfigError,
     CorpusError,
+    DirectoryError,
     InputError,
     LexiconError,
     MissingDependencyError,
@@ -33,6 +34,7 @@ __all__ = [
     "URGENCIES",
     "ConfigError",
     "CorpusError",
+    "DirectoryError",
     "InputError",
     "LexiconError",
     "MissingDependencyError",

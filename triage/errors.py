@@ -5,7 +5,8 @@ The hierarchy, so that callers can catch as broadly or narrowly as they need::
     TriageError
     ├── ConfigError            a data file (policy, lexicon, rules) is missing or invalid
     │   ├── PolicyError        the routing policy
-    │   └── LexiconError       a lexicon or urgency-rule file
+    │   ├── LexiconError       a lexicon or urgency-rule file
+    │   └── DirectoryError     the dispatch directory (units, compounds)
     ├── ModelError             a model folder cannot be used
     │   ├── ModelNotFoundError     no model folder, or no active version
     │   └── ModelIntegrityError    the model file does not match meta.json (tampered or corrupt)
@@ -24,6 +25,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "CorpusError",
+    "DirectoryError",
     "IllegalTransition",
     "InputError",
     "LexiconError",
@@ -55,6 +57,10 @@ class PolicyError(ConfigError):
 
 class LexiconError(ConfigError):
     """A lexicon, cue list or urgency-rule file is invalid."""
+
+
+class DirectoryError(ConfigError):
+    """The dispatch directory is invalid: each line of the message names a file (or sheet) and a row."""
 
 
 class ModelError(TriageError):

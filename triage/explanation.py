@@ -32,6 +32,8 @@ class RouteWhy(TypedDict):
     reason: str
     matched: dict[str, list[str]]  # cue -> the caller's words
     learned_choice: NotRequired[str]  # the route head's pick, where the policy let it choose
+    # with a dispatch directory: its version, the compound and unit it named, what decided, a changed route
+    directory: NotRequired[dict[str, object]]
 
 
 class ReviewWhy(TypedDict):

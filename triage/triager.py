@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .dispatch.directory import Directory
+from .dispatch.dispatcher import Dispatcher
+from .dispatch.places import Place, PlaceFinder
 from .errors import InputError, ModelError
 from .explanation import EXPLANATION_SCHEMA, Explanation
-from .labels import MANAGER, MANAGER_ROUTES
+from .labels import MANAGER, MANAGER_ROUTES, ROUTE_NAMES
 from .model.artifacts import active_version, load_model
 from .model.compact import CompactModel
 from .model.predictions import Predictions
@@ -27,7 +31,7 @@ from .rules.cues import CueLexicon
 from .rules.policy import Policy
 from .rules.routing import Router
 from .rules.urgency import SafetyRules
-from .text.normalize import Traced, normalize, trace
+from .text.normalize import Traced, nfkc, normalize, to_simplified, trace
 from .text.scanner import Scanner
 from .text.spelling import default_spelling
 
@@ -38,6 +42,8 @@ __all__ = ["MAX_MODEL_CHARS", "TriageResult", "Triager"]
 
 #: Texts longer than this are cut before the model sees them (the start carries the subject).
 MAX_MODEL_CHARS = 20_000
+#: Why an answer names no unit when the Triager has no dispatch directory.
+_NO_DIRECTORY = "未加载派单目录"
 #: Texts per vectorised pass inside triage_many.
 CHUNK = 1_024
 
@@ -55,6 +61,11 @@ class TriageResult:
     needs_review: bool
     explanation: Explanation
     model_version: str
+    #: the place the text names ({span, start, end, kind, compound, confidence}; offsets into the caller's text)
+    place: dict[str, Any] | None = None
+    #: the unit the directory names ({code, name, kind}), and why (also why there is none)
+    unit: dict[str, str] | None = None
+    unit_reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as a dict (shallow: the explanation is shared, not copied)."""
@@ -66,7 +77,7 @@ class Triager:
 
     def __init__(self, model: CompactModel | TriageModel, *, version: str, meta: dict[str, Any] | None = None,
                  cues: CueLexicon | None = None, policy: Policy | None = None,
-                 rules: SafetyRules | None = None) -> None:
+                 rules: SafetyRules | None = None, directory: Directory | None = None) -> None:
         self.model = model
         self.version = version
         self.meta = meta or {}
@@ -76,8 +87,21 @@ class Triager:
         self.router = Router(self.policy)
         # one pass over each text finds where every cue and every rule's words can start
         self._scanner = Scanner([*self.cues.patterns.values(), *self.rules.scanner])
+        self.use_directory(directory)
         self.data_paths = default_data_files()  # the data files in use, by name (Triager.load names its own)
         self._data_checks: list[DataFileCheck] | None = None
+
+    def with_directory(self, directory: Directory | None) -> Triager:
+        """A Triager sharing this one's model and files that names units from ``directory``."""
+        other = copy.copy(self)
+        other.use_directory(directory)
+        return other
+
+    def use_directory(self, directory: Directory | None) -> None:
+        """Name units from ``directory`` from now on (None: answer route codes only, ``unit`` empty)."""
+        self.directory = directory
+        self.places = PlaceFinder(directory) if directory is not None else None
+        self.dispatcher = Dispatcher(directory) if directory is not None else None
 
     def data_file_checks(self) -> list[DataFileCheck]:
         """The data files in use against those the model was evaluated with (computed once)."""
@@ -92,9 +116,9 @@ class Triager:
     @classmethod
     def load(cls, version: str | None = None, *, models_dir: str | Path,
              cues_path: str | Path | None = None, policy_path: str | Path | None = None,
-             rules_path: str | Path | None = None) -> Triager:
+             rules_path: str | Path | None = None, directory: Directory | None = None) -> Triager:
         """Load the active model version of ``models_dir`` (or ``version``) and the data files, validating
-        all of them."""
+        all of them; with ``directory`` (:func:`triage.dispatch.load_directory`), answers name units."""
         models_dir = Path(models_dir)
         version = version or active_version(models_dir)
         model, meta = load_model(models_dir / version)
@@ -102,7 +126,8 @@ class Triager:
             raise ModelError(f"{models_dir / version}: holds a {type(model).__name__}, not a triage model")
         cues = CueLexicon.load(cues_path)
         triager = cls(model, version=version, meta=meta, cues=cues,
-                      policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues))
+                      policy=Policy.load(policy_path, cues=cues), rules=SafetyRules.load(rules_path, cues=cues),
+                      directory=directory)
         for name, path in (("cues.yaml", cues_path), ("policy.yaml", policy_path), ("urgency_rules.yaml", rules_path)):
             if path:
                 triager.data_paths[name] = Path(path)
@@ -180,17 +205,25 @@ class Triager:
             sure = {"category": category_confidence, "urgency": urgency_confidence[i],
                     "route": route_scores.get(MANAGER if route.route in MANAGER_ROUTES else route.route, 0.0)}
             flagged = [field for field, t in thresholds.items() if sure[field] < t]
+            route_code, place, unit, unit_reason, route_why = route.route, None, None, _NO_DIRECTORY, route.as_dict()
+            if self.places is not None and self.dispatcher is not None:
+                found = self.places.best(text)
+                named = self.dispatcher.dispatch(route.route, route.rules, found)
+                route_code, unit, unit_reason = named.route, named.unit_brief(), named.reason
+                place = quoter.place(found).as_dict() if found else None
+                route_why["directory"] = named.why
             explanation: Explanation = {
                 "schema": EXPLANATION_SCHEMA,
                 "category": {"top": [[classes[j], round(proba[i][j], 4)] for j in top_i]},
                 "urgency": urgency.as_dict(),
-                "route": route.as_dict(),
+                "route": route_why,
                 "review": {"confidence": {k: round(v, 4) for k, v in sure.items()}, "flagged": flagged},
             }
             out.append(TriageResult(
-                category=category, categories=categories, urgency=urgency.urgency, route=route.route,
-                route_name=route.route_name, confidence=round(category_confidence, 4),
-                needs_review=bool(flagged), explanation=explanation, model_version=self.version))
+                category=category, categories=categories, urgency=urgency.urgency, route=route_code,
+                route_name=ROUTE_NAMES[route_code], confidence=round(category_confidence, 4),
+                needs_review=bool(flagged), explanation=explanation, model_version=self.version,
+                place=place, unit=unit, unit_reason=unit_reason))
         return out
 
 
@@ -210,6 +243,28 @@ class Quoter:
         if not self._traced.text.startswith(self.clean):  # an unmappable fold (composed NFKC sequences)
             return words
         return self._traced.quote(start, end)
+
+    def place(self, place: Place) -> Place:
+        """The place with its offsets and words in the caller's text."""
+        o = self.original
+        if o == self.clean or (len(o) == len(self.clean) and o[place.start:place.end] == place.span):
+            return place  # the usual case: normalising changed punctuation only, one character for one
+        at = o.find(place.span, max(0, place.start - 8))  # normalising moves words little (spaces go, …)
+        if at < 0:
+            at = o.find(place.span)
+        if at >= 0 and (o.find(place.span, at + 1) < 0 or at - place.start <= 8):
+            return place.moved(at, at + len(place.span), place.span)  # the same words, where they are nearest
+        folded = to_simplified(nfkc(o))  # width and script fold one character for one, far faster than trace
+        at = folded.find(place.span, max(0, place.start - 8)) if len(folded) == len(o) else -1
+        if at >= 0:
+            return place.moved(at, at + len(place.span), o[at:at + len(place.span)])
+        if self._traced is None:
+            self._traced = trace(self.original)
+        if not self._traced.text.startswith(self.clean):
+            at = self.original.find(place.span)
+            return place if at < 0 else place.moved(at, at + len(place.span), place.span)
+        start, end = self._traced.origin[place.start], self._traced.origin[place.end - 1] + 1
+        return place.moved(start, end, self.original[start:end])
 
     def word(self, word: str) -> str:
         at = self.clean.find(word)

@@ -6,6 +6,7 @@ Commands that need the training pipeline or the service import them inside.
 
 from . import (  # noqa: F401 (they register commands)
     corpus_commands,
+    directory_commands,
     hotspot_commands,
     lifecycle_commands,
     model_commands,

@@ -52,7 +52,8 @@ def _stored_result(answer: dict[str, Any]) -> TriageResult:
     """The answer a stored ticket was given, as a result (its deadline counts from when it came in)."""
     return TriageResult(**{f: answer[f] for f in ("category", "categories", "urgency", "route", "confidence",
                                                   "needs_review", "explanation", "model_version")},
-                        route_name=ROUTE_NAMES[answer["route"]])
+                        route_name=ROUTE_NAMES[answer["route"]], place=answer.get("place"), unit=answer.get("unit"),
+                        unit_reason=answer.get("unit_reason") or "")
 
 
 async def _store(service: Service, items: list[tuple[str | None, str, str | None]], results: list[TriageResult],

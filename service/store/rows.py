@@ -24,7 +24,8 @@ def new_prediction(ticket_id: str, r: dict[str, Any]) -> Prediction:
                       categories=r["categories"], urgency=r["urgency"], route=r["route"],
                       confidence=r["confidence"], margin=round(margin, 4), needs_review=r["needs_review"],
                       review_confidence=weakest_confidence(r["explanation"], r["confidence"]),
-                      explanation=r["explanation"])
+                      explanation=r["explanation"], place=r.get("place"), unit=r.get("unit"),
+                      unit_reason=r.get("unit_reason") or None)
 
 
 def weakest_confidence(explanation: dict[str, Any], category_confidence: float) -> float:
@@ -43,7 +44,8 @@ def clean_text(value: str | None) -> str | None:
 def prediction_row(p: Prediction) -> dict[str, Any]:
     return {"model_version": p.model_version, "category": p.category, "categories": p.categories,
             "urgency": p.urgency, "route": p.route, "confidence": p.confidence, "margin": p.margin,
-            "needs_review": p.needs_review, "explanation": p.explanation, "created_at": utc_text(p.created_at)}
+            "needs_review": p.needs_review, "explanation": p.explanation, "place": p.place, "unit": p.unit,
+            "unit_reason": p.unit_reason or "", "created_at": utc_text(p.created_at)}
 
 
 def as_sent(p: Prediction | None) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from triage.incidents import IncidentPolicy
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
 from .database import NotFound, StoreError, make_engine, migrate
+from .directory import DirectoryStore
 from .idempotency import IdempotencyKey, claim, remember
 from .incidents import Incidents
 from .keys_and_jobs import KeysAndJobs
@@ -55,7 +56,7 @@ class Conflict(StoreError):
         self.ids = list(ids)
 
 
-class Store(KeysAndJobs, Review, Lifecycle, Incidents):
+class Store(KeysAndJobs, Review, Lifecycle, Incidents, DirectoryStore):
     """The store behind one engine. ``Store.open(url)`` also brings the schema up to date.
 
     Stored tickets are linked to incidents under ``incidents`` (default: the shipped

@@ -16,8 +16,9 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Correction", "IdempotencyRecord", "Incident", "IncidentMember", "Open311Request",
-           "Prediction", "Rectification", "RetrainJob", "Ticket", "TicketEvent", "TicketState", "utc_text", "utcnow"]
+__all__ = ["ApiKey", "Base", "Correction", "DirectoryCompound", "DirectoryUnit", "DirectoryVersion",
+           "IdempotencyRecord", "Incident", "IncidentMember", "Open311Request", "Prediction", "Rectification",
+           "RetrainJob", "Ticket", "TicketEvent", "TicketState", "utc_text", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -60,6 +61,10 @@ class Prediction(Base):
     # the lowest of the category, urgency and route confidences behind needs_review (the queue's order)
     review_confidence: Mapped[float | None] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]]
+    # with a dispatch directory: the place the text names and the unit named (None before, or without one)
+    place: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    unit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    unit_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -230,3 +235,43 @@ class IncidentMember(Base):
     place: Mapped[str | None] = mapped_column(String(256))
     received_at: Mapped[datetime] = mapped_column(index=True)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DirectoryVersion(Base):
+    """One import of the dispatch directory; the latest is the one in use."""
+
+    __tablename__ = "directory_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(Text)  # the file or folder it was imported from
+    imported_by: Mapped[str] = mapped_column(String(128))
+    units: Mapped[int] = mapped_column(Integer)
+    compounds: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DirectoryUnit(Base):
+    __tablename__ = "directory_units"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("directory_versions.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    parent: Mapped[str] = mapped_column(String(64), default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    routes: Mapped[list[str]]
+    area: Mapped[str] = mapped_column(String(64), default="")
+
+
+class DirectoryCompound(Base):
+    __tablename__ = "directory_compounds"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("directory_versions.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    aliases: Mapped[list[str]]
+    manager: Mapped[str] = mapped_column(String(64), default="")
+    community: Mapped[str] = mapped_column(String(64))
+    subdistrict: Mapped[str] = mapped_column(String(64))
+    addresses: Mapped[str] = mapped_column(Text, default="")  # as the file writes them: 文昌路2-30号双;书院街20号
