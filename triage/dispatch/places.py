@@ -4,7 +4,7 @@ Three sources, most specific first:
 
 1. the dispatch directory's names and aliases, in every form :func:`~.names.variants` gives
    (三号院 for 3号院, 家属楼 for 家属院, without the district), found in one pass by an
-   Aho-Corasick automaton (pyahocorasick); a street address (文昌路8号) inside a compound's
+   Aho-Corasick automaton (ahocorasick-rs, as the rules' scanner); a street address (文昌路8号) inside a compound's
    address ranges names that compound too;
 2. name patterns from ``data/places.yaml`` (a name, then a suffix such as 小区, 家属院, 号院, 路):
    compounds the directory does not list, roads, villages, districts. The hotline's exports mask
@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from ..text.tokenize import JiebaTokenizer
 from .directory import Directory
@@ -134,9 +134,7 @@ class PlaceFinder:
     def _from_directory(self, text: str) -> list[Place]:
         out: list[Place] = []
         if self._automaton is not None:
-            hits = sorted(((end + 1 - len(form), end + 1, code, score)
-                           for end, (form, code, score) in self._automaton.iter(text)),
-                          key=lambda h: (h[0], -(h[1] - h[0])))
+            hits = sorted(self._automaton.hits(text), key=lambda h: (h[0], -(h[1] - h[0])))
             last_end = -1
             for start, end, code, score in hits:  # leftmost-longest, no overlaps
                 if start >= last_end:
@@ -209,7 +207,7 @@ class PlaceFinder:
         return place.moved(start, place.end, text[start:place.end]) if start < place.start else place
 
 
-def _automaton(directory: Directory) -> ahocorasick.Automaton:
+def _automaton(directory: Directory) -> _Names:
     """Every form of every compound name: the written names score 0.95, the forms made from them 0.85. A form
     two compounds share goes to the one that wrote it, and to neither when both only derived it."""
     prefixes = tuple(u.name.removesuffix("办事处") for u in directory.units.values() if u.kind == "subdistrict")
@@ -220,11 +218,26 @@ def _automaton(directory: Directory) -> ahocorasick.Automaton:
                 score = 0.95 if form == name else 0.85
                 by = claims.setdefault(form, {})
                 by[compound.code] = max(score, by.get(compound.code, 0.0))
-    automaton = ahocorasick.Automaton()
+    kept = []
     for form, by in claims.items():
         top = max(by.values())
         codes = [code for code, score in by.items() if score == top]
         if len(codes) == 1:
-            automaton.add_word(form, (form, codes[0], top))
-    automaton.make_automaton()
-    return automaton
+            kept.append((form, codes[0], top))
+    return _Names(kept)
+
+
+class _Names:
+    """The compound forms in one automaton: ``hits(text)`` gives (start, end, code, score) of every one found,
+    overlapping ones included."""
+
+    def __init__(self, forms: list[tuple[str, str, float]]) -> None:
+        self.forms = forms
+        self._automaton = ahocorasick_rs.AhoCorasick([form for form, _, _ in forms])
+
+    def hits(self, text: str) -> list[tuple[int, int, str, float]]:
+        return [(start, end, self.forms[i][1], self.forms[i][2])
+                for i, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+
+    def __reduce__(self) -> tuple[type[_Names], tuple[list[tuple[str, str, float]]]]:
+        return _Names, (self.forms,)  # the automaton does not pickle: it is rebuilt
