@@ -160,76 +160,67 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-def merging_cost(args: argparse.Namespace, texts: list[str]) -> dict:
-    """Stored tickets with and without incident merging, alternating runs; the ratio of the medians."""
-    stored = [json.dumps({"text": t, "store": True}, ensure_ascii=False) for t in texts]
-    folder = Path(tempfile.mkdtemp(prefix="bench-merging-"))
-    servers = {name: start_server(TRIAGE_DATABASE_URL=f"sqlite:///{folder / name}.db", TRIAGE_MERGE_INCIDENTS=flag)
-               for name, flag in (("merging", "1"), ("plain", "0"))}
-    runs: dict[str, list[dict]] = {name: [] for name in servers}
+def compare_servers(args: argparse.Namespace, bodies: list[str], setups: dict[str, dict[str, str]],
+                    prepare=None, check=None) -> dict:
+    """POST /v1/triage load on two servers, each with its own SQLite store and TRIAGE_* variables, in alternating
+    runs; each figure's median per server, and the cost ratios (above 1.0 the second costs more than the first).
+
+    ``prepare(name, database_url)`` sets up a store before its server starts; ``check(servers)`` may refuse
+    servers that do not answer as set up."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-compare-"))
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
+    runs: dict[str, list[dict]] = {name: [] for name in setups}
     try:
+        for name, env in setups.items():
+            database = f"sqlite:///{folder / name}.db"
+            if prepare:
+                prepare(name, database)
+            servers[name] = start_server(TRIAGE_DATABASE_URL=database, **env)
+        if check:
+            check(servers)
         for server, url in servers.values():  # warm both workers of each
-            run_wrk(url, "/v1/triage", stored[:50], 3, args.connections, server.pid)
-        for _ in range(args.repeats):
+            run_wrk(url, "/v1/triage", bodies[:50], 3, args.connections, server.pid)
+        for _ in range(max(args.repeats, 5)):
             for name, (server, url) in servers.items():
-                runs[name].append(run_wrk(url, "/v1/triage", stored, args.seconds, args.connections, server.pid))
+                runs[name].append(run_wrk(url, "/v1/triage", bodies, args.seconds, args.connections, server.pid))
     finally:
         for server, _ in servers.values():
             stop(server)
         shutil.rmtree(folder, ignore_errors=True)
-    medians = {name: {k: statistics.median(r[k] for r in rs) for k in ("requests_per_s", "server_cpu_ms_per_request",
-                                                                        "p99_ms")} for name, rs in runs.items()}
+    first, second = (medians(runs[name]) for name in setups)
     return {
-        "connections": args.connections, "seconds": args.seconds, "repeats": args.repeats, "workers": 2,
-        "stored_with_merging": medians["merging"], "stored_without_merging": medians["plain"],
-        "non_2xx": sum(r["non_2xx"] for rs in runs.values() for r in rs),
-        # cost per request: the inverse of throughput; above 1.0 merging costs more
-        "cost_ratio_by_requests_per_s": round(medians["plain"]["requests_per_s"]
-                                              / medians["merging"]["requests_per_s"], 3),
-        "cost_ratio_by_server_cpu_ms": round(medians["merging"]["server_cpu_ms_per_request"]
-                                             / medians["plain"]["server_cpu_ms_per_request"], 3),
-        "runs": runs,
+        "connections": args.connections, "seconds": args.seconds, "repeats": len(next(iter(runs.values()))),
+        "workers": 2, **{name: medians(rs) for name, rs in runs.items()},
+        "cost_ratio_by_requests_per_s": round(first["requests_per_s"] / second["requests_per_s"], 3),
+        "cost_ratio_by_server_cpu_ms": round(second["server_cpu_ms_per_request"]
+                                             / first["server_cpu_ms_per_request"], 3),
     }
 
 
+def merging_cost(args: argparse.Namespace, texts: list[str]) -> dict:
+    """Stored tickets without and with incident merging."""
+    stored = [json.dumps({"text": t, "store": True}, ensure_ascii=False) for t in texts]
+    return compare_servers(args, stored, {"stored_without_merging": {"TRIAGE_MERGE_INCIDENTS": "0"},
+                                          "stored_with_merging": {"TRIAGE_MERGE_INCIDENTS": "1"}})
+
+
 def directory_cost(args: argparse.Namespace, texts: list[str]) -> dict:
-    """Single-text load on a server naming units from the example directory and on one without a directory."""
+    """Single texts on a server without a directory and on one naming units from the example directory."""
     from service.store import Store
     from triage.dispatch import load_directory
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-directory-"))
-    servers = {}
-    try:
-        for name in ("plain", "named"):
-            database = f"sqlite:///{folder / name}.db"
-            if name == "named":
-                Store.open(database).import_directory(load_directory(), imported_by="benchmark")
-            servers[name] = start_server(TRIAGE_DATABASE_URL=database)
+    def prepare(name: str, database: str) -> None:
+        if name == "named":
+            Store.open(database).import_directory(load_directory(), imported_by="benchmark")
+
+    def check(servers: dict[str, tuple[subprocess.Popen, str]]) -> None:
         probe = {"text": "锦绣花园小区地库车位被物业卖给外人"}
         named = {name: httpx.post(url + "/v1/triage", json=probe).json()["unit"] for name, (_, url) in servers.items()}
         if named["plain"] is not None or named["named"] is None:
             sys.exit(f"the servers do not answer as set up: units {named}")
-        singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
-        runs: dict[str, list[dict]] = {"plain": [], "named": []}
-        for server, url in servers.values():
-            run_wrk(url, "/v1/triage", singles[:50], 3, args.connections, server.pid)  # warm both workers
-        for _ in range(max(args.repeats, 5)):
-            for name, (server, url) in servers.items():
-                runs[name].append(run_wrk(url, "/v1/triage", singles, args.seconds, args.connections, server.pid))
-    finally:
-        for server, _ in servers.values():
-            stop(server)
-        shutil.rmtree(folder, ignore_errors=True)
 
-    def median(name: str, field: str) -> float:
-        return statistics.median(r[field] for r in runs[name])
-
-    return {"seconds": args.seconds, "connections": args.connections, "repeats": len(runs["plain"]),
-            **{f"{name}_{field}_median": median(name, field) for name in runs
-               for field in ("requests_per_s", "server_cpu_ms_per_request", "p99_ms")},
-            "throughput_cost_ratio": round(median("plain", "requests_per_s") / median("named", "requests_per_s"), 3),
-            "cpu_cost_ratio": round(median("named", "server_cpu_ms_per_request")
-                                    / median("plain", "server_cpu_ms_per_request"), 3)}
+    singles = [json.dumps({"text": t}, ensure_ascii=False) for t in texts]
+    return compare_servers(args, singles, {"plain": {}, "named": {}}, prepare, check)
 
 
 def main() -> None:
