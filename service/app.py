@@ -31,7 +31,7 @@ from .lifecycle import Life, life_files, system_clock
 from .metrics import Metrics
 from .middleware import RequestContext
 from .openapi import install_openapi
-from .routes import health, incidents, ledger, lifecycle, models, open311, tickets, triage, ui
+from .routes import health, incidents, ledger, lifecycle, models, open311, queue, tickets, triage, ui
 from .settings import Settings
 from .store import Store
 
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
     install_error_handlers(app)
     app.include_router(triage.router)
     app.include_router(tickets.router)
+    app.include_router(queue.router)
     app.include_router(incidents.router)
     app.include_router(models.router)
     app.include_router(lifecycle.router)

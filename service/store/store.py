@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import sessionmaker
@@ -16,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from triage.incidents import IncidentPolicy
 from triage.labels import CATEGORIES, ROUTES, URGENCIES
 
+from .bulk import BulkCorrections
 from .database import NotFound, StoreError, make_engine, migrate
 from .directory import DirectoryStore
 from .idempotency import IdempotencyKey, claim, remember
@@ -23,6 +25,7 @@ from .incidents import Incidents
 from .keys_and_jobs import KeysAndJobs
 from .lifecycle import Lifecycle, StaleState
 from .linking import IncidentLinker
+from .queue import QueueRows
 from .review import Review
 from .rows import (
     LABEL_FIELDS,
@@ -33,7 +36,8 @@ from .rows import (
     prediction_row,
     version_of,
 )
-from .tables import Correction, Prediction, Ticket, utc_text, utcnow
+from .search import gram_rows
+from .tables import Correction, Prediction, Ticket, TicketGram, utc_text, utcnow
 
 __all__ = ["LABEL_FIELDS", "Conflict", "NotFound", "Stale", "StaleState", "Store", "version_of"]
 
@@ -56,7 +60,7 @@ class Conflict(StoreError):
         self.ids = list(ids)
 
 
-class Store(KeysAndJobs, Review, Lifecycle, Incidents, DirectoryStore):
+class Store(KeysAndJobs, Review, QueueRows, BulkCorrections, Lifecycle, Incidents, DirectoryStore):
     """The store behind one engine. ``Store.open(url)`` also brings the schema up to date.
 
     Stored tickets are linked to incidents under ``incidents`` (default: the shipped
@@ -138,6 +142,8 @@ class Store(KeysAndJobs, Review, Lifecycle, Incidents, DirectoryStore):
                     raise Conflict(f"ticket ids already name another text: {clash}", clash)
                 for i in inserted:
                     s.add(new_prediction(i, first[i]["result"]))
+                if index := gram_rows((i, first[i]["ticket"]["text"]) for i in inserted):
+                    s.execute(sql_insert(TicketGram), index)
                 if self.merge:
                     linked = True
                     incidents = self._linker.link(s, [

@@ -18,7 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["ApiKey", "Base", "Correction", "DirectoryCompound", "DirectoryUnit", "DirectoryVersion",
            "IdempotencyRecord", "Incident", "IncidentMember", "Open311Request", "Prediction", "Rectification",
-           "RetrainJob", "Ticket", "TicketEvent", "TicketState", "utc_text", "utcnow"]
+           "RetrainJob", "Ticket", "TicketEvent", "TicketGram", "TicketState", "utc_text", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -66,6 +66,16 @@ class Prediction(Base):
     unit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     unit_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TicketGram(Base):
+    """The search index: each two-character piece of a ticket's masked text, once per ticket (:mod:`.search`)."""
+
+    __tablename__ = "ticket_grams"
+    __table_args__ = (Index("ix_ticket_grams_ticket_id", "ticket_id"),)
+
+    gram: Mapped[str] = mapped_column(String(8), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Correction(Base):
