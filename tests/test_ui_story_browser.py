@@ -8,7 +8,7 @@ Screenshots (full page, 375 and 1920 px wide) go to $TRIAGE_SCREENSHOTS or <repo
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -44,15 +44,24 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
-def staff_page(browser: Browser, base: str, key: str, width: int = 1200) -> Page:
-    """A page in a context of its own (its own cookies), logged in with ``key``; JS errors fail the test."""
-    page = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}).new_page()
-    page.on("pageerror", lambda e: pytest.fail(f"script error: {e}"))
-    page.goto(f"{base}/ui/login")
-    page.fill("#key", key)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/ui")
-    return page
+@pytest.fixture
+def staff_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Open a page in a context of its own (its own cookies), logged in with a key; JS errors fail the test."""
+    contexts = []
+
+    def open_page(base: str, key: str, width: int = 1200) -> Page:
+        contexts.append(browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}))
+        page = contexts[-1].new_page()
+        page.on("pageerror", lambda e: pytest.fail(f"script error: {e}"))
+        page.goto(f"{base}/ui/login")
+        page.fill("#key", key)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(f"{base}/ui")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def store_ticket(base: str, store, ticket_id: str) -> dict:
@@ -66,11 +75,11 @@ def other(code: str, *avoid: str) -> str:
     return next(c for c in CATEGORY_NAMES if c != code and c not in avoid)
 
 
-def test_a_correction_from_the_ticket_page_meets_a_colleagues_and_keeps_mine_or_theirs(server, browser):
+def test_a_correction_from_the_ticket_page_meets_a_colleagues_and_keeps_mine_or_theirs(server, staff_page):
     base, store = server
     predicted = store_ticket(base, store, "S-1")["category"]
-    wang = staff_page(browser, base, store.create_key("王芳", "staff"))
-    li = staff_page(browser, base, store.create_key("李明", "staff"))
+    wang = staff_page(base, store.create_key("王芳", "staff"))
+    li = staff_page(base, store.create_key("李明", "staff"))
     for page in (wang, li):
         page.goto(f"{base}/ui/tickets/S-1")
     expect(wang.locator("h1")).to_contain_text("工单 S-1")
@@ -108,10 +117,10 @@ def test_a_correction_from_the_ticket_page_meets_a_colleagues_and_keeps_mine_or_
     assert len(store.ticket("S-1")["corrections"]) == 2  # keeping theirs wrote nothing
 
 
-def test_a_lifecycle_step_from_the_ticket_page_grows_the_history_and_a_stale_one_is_a_choice(server, browser):
+def test_a_lifecycle_step_from_the_ticket_page_grows_the_history_and_a_stale_one_is_a_choice(server, staff_page):
     base, store = server
     store_ticket(base, store, "S-2")
-    wang = staff_page(browser, base, store.create_key("王芳", "staff"))
+    wang = staff_page(base, store.create_key("王芳", "staff"))
     wang.goto(f"{base}/ui/tickets/S-2")
     dispatch = wang.locator('form.life-action[data-action="dispatch"]')
     dispatch.locator("select[name=unit]").select_option("SQ-XFL")
@@ -123,7 +132,7 @@ def test_a_lifecycle_step_from_the_ticket_page_grows_the_history_and_a_stale_one
     expect(steps.first).to_contain_text("幸福里社区居委会")
     expect(wang.locator('form.life-action[data-action="accept"]')).to_be_visible()
 
-    li = staff_page(browser, base, store.create_key("李明", "staff"))
+    li = staff_page(base, store.create_key("李明", "staff"))
     li.goto(f"{base}/ui/tickets/S-2")
     suspend = li.locator('form.life-action[data-action="suspend"]')
     suspend.locator("input[name=note]").fill("等待配件")
@@ -146,10 +155,15 @@ def test_a_lifecycle_step_from_the_ticket_page_grows_the_history_and_a_stale_one
 
 
 @pytest.mark.parametrize("width", [375, 1920])
-def test_the_ticket_page_and_the_overview_fit_the_screen(server, browser, width):
+def test_the_ticket_page_and_the_overview_fit_the_screen(server, browser, staff_page, width):
     base, store = server
     store_ticket(base, store, "S-3")
-    page = staff_page(browser, base, store.create_key("王芳", "staff"), width=width)
+    page = staff_page(base, store.create_key("王芳", "staff"), width=width)
+    visitor = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    visitor.goto(f"{base}/ui/login")
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= width
+    assert visitor.evaluate(UNLABELED) == []
+    visitor.context.close()
     for path, name in [("/ui/tickets/S-3", "ticket"), ("/ui/overview", "overview"), ("/ui/models", "models")]:
         page.goto(base + path)
         expect(page.locator("nav")).to_be_visible()
@@ -160,6 +174,9 @@ def test_the_ticket_page_and_the_overview_fit_the_screen(server, browser, width)
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, path
         assert page.evaluate(UNLABELED) == [], path
         assert screenshot(page, f"{name}-{store.engine.dialect.name}-{width}").stat().st_size > 10_000
+    page.keyboard.press("Tab")  # the skip link, then the menu: the focused control is outlined
+    page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") not in ("", "none")
     page.goto(f"{base}/ui/overview")
     for chart in ("week-category", "week-state", "week-overdue", "week-solved", "week-satisfaction",
                   "chart-model-heldout"):

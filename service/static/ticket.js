@@ -118,7 +118,9 @@ async function sendStep(form) {
     return;
   }
   if (!answer.ok) {
-    say(result, answer.message, false);
+    const illegal = answer.status === 409 && answer.data && answer.data.error
+      && answer.data.error.code === "illegal_transition";
+    say(result, illegal ? `工单现在的状态不能${form.dataset.name}，请刷新页面查看最新状态。` : answer.message, false);
     return;
   }
   say(result, `已${form.dataset.name}`, true);
