@@ -5,6 +5,7 @@ Chromium must be installed (apt-get install chromium): without it those tests fa
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from servers import free_port
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -46,3 +48,12 @@ def chromium() -> Iterator[Browser]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG of ``page`` as ``name``.png in $TRIAGE_SCREENSHOTS (default <repo>/var/screenshots/)."""
+    folder = Path(os.environ.get("TRIAGE_SCREENSHOTS") or ROOT / "var" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

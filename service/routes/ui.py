@@ -1,4 +1,4 @@
-"""The staff page /ui: log in with an API key, review the queue, ticket history, model versions, counts.
+"""The staff page /ui: log in with an API key, review the queue, a ticket's story, model versions, the overview.
 
 Server-rendered (Jinja) pages; the browser's corrections, activations and retraining go to the
 JSON API under /v1 with the ``triage_key`` cookie the login form sets. Pages without a staff
@@ -16,8 +16,10 @@ from ..auth import COOKIE, Principal, principal
 from ..deps import ServiceDep
 from ..errors import ApiError
 from ..origin import from_this_site, sent_over_https
+from ..overview import model_charts, week_overview
 from ..pages import LABEL_NAMES, ROLE_NAMES, bar_chart, figure_rows, make_templates
 from ..store import NotFound, role_allows
+from ..ticket_story import story
 from .models import model_versions
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -111,14 +113,15 @@ def queue(request: Request, service: ServiceDep, who: Viewer,
 
 @router.get("/tickets/{ticket_id:path}")
 def ticket(request: Request, ticket_id: str, service: ServiceDep, who: Viewer) -> Response:
-    """One ticket: its text, predictions with their reasons, and the correction history."""
+    """One ticket's whole story: text, predictions, corrections, its life and deadline, incident and place,
+    with the correction form and the lifecycle actions its state allows."""
     if who is None:
         return _to_login()
     try:
-        found = service.store.ticket(ticket_id)
+        found = story(service, ticket_id, who)
     except NotFound:
         return _page(request, "message.html", who, status=404, message=f"工单 {ticket_id} 不存在。")
-    return _page(request, "ticket.html", who, ticket=found)
+    return _page(request, "ticket.html", who, **found)
 
 
 @router.get("/models")
@@ -131,11 +134,20 @@ def models(request: Request, service: ServiceDep, who: Viewer) -> Response:
 
 
 @router.get("/stats")
-def stats(request: Request, service: ServiceDep, who: Viewer) -> Response:
-    """Counts by category, urgency and route over the last 7 and 30 days, as tables and bar charts."""
+def stats(who: Viewer) -> Response:
+    """The counts page moved into the overview."""
+    return _to_login() if who is None else RedirectResponse("/ui/overview", status_code=303)
+
+
+@router.get("/overview")
+def overview(request: Request, service: ServiceDep, who: Viewer) -> Response:
+    """This week's summary as charts (category, state, overdue, solved per level, satisfaction), the model's
+    figures per version, and the counts by label over the last 7 and 30 days."""
     if who is None:
         return _to_login()
     week, month = service.store.counts(7), service.store.counts(30)
     charts = [bar_chart(field, week[field], month[field]) for field in LABEL_NAMES]
-    return _page(request, "stats.html", who, charts=charts,
+    versions = [{**m, "rows": figure_rows(m["metrics"])} for m in model_versions(service)]
+    return _page(request, "overview.html", who, charts=charts, week=week_overview(service, who),
+                 model_charts=model_charts(versions), versions=versions,
                  totals={"week": sum(week["category"].values()), "month": sum(month["category"].values())})
