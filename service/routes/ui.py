@@ -1,4 +1,5 @@
-"""The staff page /ui: log in with an API key, review the queue, a ticket's story, model versions, the overview.
+"""The staff page /ui: log in with an API key, the queue (filters, search, bulk, keyboard), a ticket's story,
+model versions, the overview.
 
 Server-rendered (Jinja) pages; the browser's corrections, activations and retraining go to the
 JSON API under /v1 with the ``triage_key`` cookie the login form sets. Pages without a staff
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from ..auth import COOKIE, Principal, principal
 from ..deps import ServiceDep
@@ -18,6 +20,8 @@ from ..errors import ApiError
 from ..origin import from_this_site, sent_over_https
 from ..overview import model_charts, week_overview
 from ..pages import LABEL_NAMES, ROLE_NAMES, bar_chart, figure_rows, make_templates
+from ..queue import list_queue
+from ..queue_page import problem, queue_context, read_filter
 from ..store import NotFound, role_allows
 from ..ticket_story import story
 from .models import model_versions
@@ -103,12 +107,17 @@ def logout(request: Request, service: ServiceDep) -> Response:
 
 
 @router.get("")
-def queue(request: Request, service: ServiceDep, who: Viewer,
-          limit: int = Query(50, ge=1, le=500)) -> Response:
-    """The review queue, least confident first, with a correction form per ticket."""
+def queue(request: Request, service: ServiceDep, who: Viewer) -> Response:
+    """The review queue: the filter, search and sort the address names (by default what is not yet
+    reviewed, flagged and least confident first), facet counts, bulk actions and a correction form per ticket."""
     if who is None:
         return _to_login()
-    return _page(request, "queue.html", who, items=service.store.review_queue(limit), limit=limit)
+    try:
+        f = read_filter(request.query_params)
+    except ValidationError as e:
+        return _page(request, "message.html", who, status=400, message=f"筛选条件有误：{problem(e)}")
+    found = list_queue(service, f)
+    return _page(request, "queue.html", who, items=found["items"], **queue_context(service, f, found))
 
 
 @router.get("/tickets/{ticket_id:path}")
