@@ -9,6 +9,8 @@ import pytest
 
 from training.data import load_corpus
 
+pytest_plugins = ["staff_browser"]  # the browser tests' fixtures: server, browser, staff_page
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

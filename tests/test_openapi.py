@@ -19,6 +19,7 @@ ROLES = {"intake": ["intake", "staff", "admin"], "unit": ["unit", "staff", "admi
 NEEDS = {("post", "/v1/triage"): "intake", ("post", "/v1/triage/batch"): "intake",
          ("post", "/v1/tickets/{ticket_id}/corrections"): "staff", ("get", "/v1/tickets/{ticket_id}"): "staff",
          ("get", "/v1/review-queue"): "staff", ("get", "/v1/corrections/export"): "staff",
+         ("get", "/v1/queue"): "staff", ("post", "/v1/corrections/bulk"): "staff",
          ("get", "/v1/models"): "staff", ("post", "/v1/models/{version}/activate"): "admin",
          ("post", "/v1/models/retrain"): "admin", ("get", "/v1/models/jobs/{job_id}"): "admin",
          ("get", "/v1/lifecycle"): "unit", ("get", "/v1/tickets/{ticket_id}/lifecycle"): "unit",
@@ -75,7 +76,8 @@ def test_every_error_response_is_documented_in_the_one_error_shape_with_an_examp
         for status, response in operation["responses"].items():
             if status.startswith(("4", "5")):
                 content = response["content"]["application/json"]
-                assert content["schema"]["$ref"].rsplit("/", 1)[1] in {"ErrorPublic", "StalePublic"}, (path, status)
+                assert content["schema"]["$ref"].rsplit("/", 1)[1] in {"ErrorPublic", "StalePublic",
+                                                                            "BulkStalePublic"}, (path, status)
                 assert content["example"]["error"]["status"] == int(status)
                 assert response["description"], (method, path, status)
         if method == "post" and path.startswith("/v1/"):

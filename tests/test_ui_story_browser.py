@@ -7,61 +7,17 @@ Screenshots (full page, 375 and 1920 px wide) go to $TRIAGE_SCREENSHOTS or <repo
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-
 import httpx
 import pytest
-from browsers import chromium, screenshot, threaded_server
-from conftest import service_settings
-from playwright.sync_api import Browser, Page, expect
+from browsers import screenshot
+from playwright.sync_api import expect
+from staff_browser import UNLABELED
 
-from service.app import create_app
 from triage.labels import CATEGORY_NAMES
 
 pytestmark = pytest.mark.slow  # end to end: real servers and a browser
 
-#: The controls a screen reader could not name: no label, no text, no aria-label.
-UNLABELED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-    .filter(e => !e.labels?.length && !e.textContent.trim() && !e.getAttribute('aria-label')).map(e => e.outerHTML)"""
 TEXT = "幸福里小区三号楼门口的路灯坏了好几天，晚上很黑，老人出门不方便。"
-
-
-@pytest.fixture
-def server(triager, tmp_path, small_models_dir, database_url) -> Iterator[tuple[str, object]]:
-    """The service on a free port, on SQLite or PostgreSQL (``database_url``); yields its address and store."""
-    shutil.copytree(small_models_dir, tmp_path / "models")
-    app = create_app(service_settings(tmp_path, database_url=database_url, models_dir=tmp_path / "models",
-                                      open_intake="never", log_requests=False, model_poll_seconds=0,
-                                      escalation_seconds=0), triager=triager)
-    with threaded_server(app) as base:
-        yield base, app.state.service.store
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def staff_page(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """Open a page in a context of its own (its own cookies), logged in with a key; JS errors fail the test."""
-    contexts = []
-
-    def open_page(base: str, key: str, width: int = 1200) -> Page:
-        contexts.append(browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}))
-        page = contexts[-1].new_page()
-        page.on("pageerror", lambda e: pytest.fail(f"script error: {e}"))
-        page.goto(f"{base}/ui/login")
-        page.fill("#key", key)
-        page.click("button[type=submit]")
-        expect(page).to_have_url(f"{base}/ui")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def store_ticket(base: str, store, ticket_id: str) -> dict:

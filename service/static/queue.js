@@ -206,8 +206,10 @@ function setField(field, index) {
   say(current.querySelector(".result"), `${select.dataset.name}：${option.textContent.trim()}（Enter 提交）`, true);
 }
 
+// Keys typed into a text field, a list or the help belong to it; on a checkbox or button they are shortcuts.
 function typing(target) {
-  return target.closest("input, select, textarea, [contenteditable], dialog");
+  if (target.matches("input")) return !["checkbox", "radio", "button", "submit"].includes(target.type);
+  return Boolean(target.closest("select, textarea, [contenteditable], dialog"));
 }
 
 function onKey(event) {

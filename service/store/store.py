@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -73,6 +73,8 @@ class Store(KeysAndJobs, Review, QueueRows, BulkCorrections, Lifecycle, Incident
         self.incident_policy = incidents or IncidentPolicy.load()
         self.merge = merge
         self._linker = IncidentLinker(self.incident_policy)
+        # a database not yet migrated to the search index (0008) gets none; migrating backfills it
+        self._search_index = TicketGram.__tablename__ in inspect(engine).get_table_names()
 
     @classmethod
     def open(cls, url: str, *, incidents: IncidentPolicy | None = None, merge: bool = True) -> Store:
@@ -142,7 +144,7 @@ class Store(KeysAndJobs, Review, QueueRows, BulkCorrections, Lifecycle, Incident
                     raise Conflict(f"ticket ids already name another text: {clash}", clash)
                 for i in inserted:
                     s.add(new_prediction(i, first[i]["result"]))
-                if index := gram_rows((i, first[i]["ticket"]["text"]) for i in inserted):
+                if self._search_index and (index := gram_rows((i, first[i]["ticket"]["text"]) for i in inserted)):
                     s.execute(sql_insert(TicketGram), index)
                 if self.merge:
                     linked = True
