@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from triage.lifecycle import deadline_status
+from .store.tables import utc_text
 
 if TYPE_CHECKING:
     from .deps import Service
@@ -63,12 +63,18 @@ def _window(f: QueueFilter, service: Service, now: datetime) -> tuple[datetime, 
 
 
 def _with_deadline(row: dict[str, Any], service: Service, now: datetime) -> dict[str, Any]:
+    """The row with ``due`` (the deadline running now), ``time_left_seconds`` and ``overdue``, as
+    :func:`triage.lifecycle.deadline_status` counts them (the text of the deadline is made for the page shown)."""
     life = service.life
-    deadline = row["deadline"] or life.deadlines.due(row["labels"]["urgency"] or "normal",
-                                                     row["received_at"].astimezone(life.tz))
-    status = deadline_status(deadline.astimezone(life.tz), now, closed_at=row["closed_at"],
-                             suspended_at=row["suspended_at"])
-    return {**row, "due": deadline, **status}
+    due = row["deadline"] or life.deadlines.due(row["labels"]["urgency"] or "normal",
+                                                row["received_at"].astimezone(life.tz))
+    if row["closed_at"] is not None:
+        left, overdue = None, row["closed_at"] > due
+    else:
+        left = int((due - (row["suspended_at"] or now)).total_seconds())
+        overdue = left < 0
+    row.update(due=due, time_left_seconds=left, overdue=overdue)
+    return row
 
 
 def _value(row: dict[str, Any], facet: str) -> str:
@@ -91,11 +97,11 @@ def _tests(f: QueueFilter) -> dict[str, Callable[[dict[str, Any]], bool]]:
 
 
 _KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "priority": lambda r: (r["reviewed"], not r["needs_review"], r["review_confidence"], r["received"], r["id"]),
-    "deadline": lambda r: (r["time_left_seconds"] is None, r["time_left_seconds"] or 0, r["received"], r["id"]),
-    "urgency": lambda r: (_URGENCY_RANK.get(r["labels"]["urgency"], 3), r["received"], r["id"]),
-    "confidence": lambda r: (r["review_confidence"], r["received"], r["id"]),
-    "age": lambda r: (r["received"], r["id"]),
+    "priority": lambda r: (r["reviewed"], not r["needs_review"], r["review_confidence"], r["received_at"], r["id"]),
+    "deadline": lambda r: (r["time_left_seconds"] is None, r["time_left_seconds"] or 0, r["received_at"], r["id"]),
+    "urgency": lambda r: (_URGENCY_RANK.get(r["labels"]["urgency"], 3), r["received_at"], r["id"]),
+    "confidence": lambda r: (r["review_confidence"], r["received_at"], r["id"]),
+    "age": lambda r: (r["received_at"], r["id"]),
 }
 
 
@@ -121,14 +127,14 @@ def list_queue(service: Service, f: QueueFilter) -> dict[str, Any]:
             counts[facet][_value(row, facet)] += 1
     page = _order(picked, f.sort)[f.offset:f.offset + f.limit]
     details = service.store.queue_items([r["id"] for r in page])
-    items = [_item(r, details[r["id"]]) for r in page if r["id"] in details]
+    items = [_item(r, details[r["id"]], service.life.tz) for r in page if r["id"] in details]
     return {"total": len(picked), "offset": f.offset, "limit": f.limit, "items": items,
             "counts": {facet: dict(c.most_common()) for facet, c in counts.items()},
             "window": {"from": since.isoformat(timespec="seconds"), "to": until.isoformat(timespec="seconds")}}
 
 
-def _item(row: dict[str, Any], detail: dict[str, Any]) -> dict[str, Any]:
+def _item(row: dict[str, Any], detail: dict[str, Any], tz: Any) -> dict[str, Any]:
     keep = ("id", "channel", "model_version", "labels", "predicted", "confidence", "needs_review", "unit", "state",
-            "deadline", "time_left_seconds", "overdue", "life_version", "version", "reviewed", "reviewer")
-    return {**{k: row[k] for k in keep}, "received_at": row["received"], "text": detail["text"],
-            "prediction": detail["prediction"]}
+            "time_left_seconds", "overdue", "life_version", "version", "reviewed", "reviewer")
+    return {**{k: row[k] for k in keep}, "deadline": row["due"].astimezone(tz).isoformat(timespec="seconds"),
+            "received_at": utc_text(row["received_at"]), "text": detail["text"], "prediction": detail["prediction"]}

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from .life_rows import aware
-from .rows import LABEL_FIELDS, apply_correction, prediction_row, version_of
+from .rows import apply_correction, prediction_row, version_of
 from .search import candidates, contains_all, search_terms
-from .tables import Correction, Prediction, Ticket, TicketState, utc_text
+from .tables import Correction, Prediction, Ticket, TicketState
 
 __all__ = ["QueueRows"]
 
@@ -33,6 +33,7 @@ class QueueRows:
         latest = (select(func.max(Prediction.id).label("pid")).join(Ticket, Ticket.id == Prediction.ticket_id)
                   .where(Ticket.received_at >= since, Ticket.received_at < until)
                   .group_by(Prediction.ticket_id).subquery())
+        # in the order _light unpacks them
         columns = [Ticket.id, Ticket.received_at, Ticket.channel, Prediction.model_version, Prediction.category,
                    Prediction.urgency, Prediction.route, Prediction.confidence, Prediction.review_confidence,
                    Prediction.needs_review, Prediction.unit, TicketState.state, TicketState.unit_code,
@@ -67,16 +68,17 @@ class QueueRows:
 
 
 def _light(r: Any, corrections: list[Correction], start: str) -> dict[str, Any]:
-    predicted = {f: getattr(r, f) for f in LABEL_FIELDS}
+    (ticket_id, received_at, channel, model_version, category, urgency, route, confidence, review_confidence,
+     needs_review, unit, state, unit_code, deadline, suspended_at, closed_at, life_version) = tuple(r)[:17]
+    predicted = {"category": category, "urgency": urgency, "route": route}
     labels = predicted
     for c in corrections:
         labels = apply_correction(labels, c)
-    unit = r.unit_code or ((r.unit or {}).get("code") if isinstance(r.unit, dict) else None)
-    return {"id": r.id, "received_at": aware(r.received_at), "received": utc_text(r.received_at),
-            "channel": r.channel or "", "model_version": r.model_version, "labels": labels, "predicted": predicted,
-            "confidence": r.confidence, "review_confidence": r.review_confidence if r.review_confidence is not None
-            else r.confidence, "needs_review": bool(r.needs_review), "unit": unit or "",
-            "state": r.state or start, "deadline": aware(r.deadline), "suspended_at": aware(r.suspended_at),
-            "closed_at": aware(r.closed_at), "life_version": r.version or 0,
-            "version": version_of(corrections), "reviewed": bool(corrections),
+    unit = unit_code or (unit.get("code") if isinstance(unit, dict) else None)
+    return {"id": ticket_id, "received_at": aware(received_at), "channel": channel or "",
+            "model_version": model_version, "labels": labels, "predicted": predicted, "confidence": confidence,
+            "review_confidence": confidence if review_confidence is None else review_confidence,
+            "needs_review": bool(needs_review), "unit": unit or "", "state": state or start,
+            "deadline": aware(deadline), "suspended_at": aware(suspended_at), "closed_at": aware(closed_at),
+            "life_version": life_version or 0, "version": version_of(corrections), "reviewed": bool(corrections),
             "reviewer": corrections[-1].annotator if corrections else None}

@@ -109,7 +109,7 @@ class Deadlines:
         kind, amount = self.limit(urgency, level)
         if kind == "hours":
             return received + timedelta(hours=amount)
-        workdays = Workdays(self.calendar)
+        workdays = Workdays.of(self.calendar)
         due, left = received, int(amount)
         while left:
             due += timedelta(days=1)

@@ -9,6 +9,7 @@ Monday to Friday, and :meth:`Workdays.known` says so, so that a deadline is neve
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 __all__ = ["CALENDARS", "Workdays"]
 
@@ -24,10 +25,17 @@ class Workdays:
             raise ValueError(f"calendar {calendar!r} is not one of {', '.join(CALENDARS)}")
         self.calendar = calendar
         self._official = None
+        self._days: dict[date, bool] = {}  # the package checks its whole table on every call: remember answers
         if calendar == "china":
             import chinese_calendar
 
             self._official = chinese_calendar
+
+    @staticmethod
+    @cache
+    def of(calendar: str) -> Workdays:
+        """The one shared instance of a calendar (it remembers each day it was asked about)."""
+        return Workdays(calendar)
 
     def known(self, day: date) -> bool:
         """Whether ``day``'s year is in the calendar (always true for ``weekdays``)."""
@@ -41,6 +49,12 @@ class Workdays:
 
     def is_workday(self, day: date) -> bool:
         """A working day: not a weekend unless a make-up day, not a public holiday (``china``)."""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = self._look_up(day)
+        return found
+
+    def _look_up(self, day: date) -> bool:
         if self._official is not None:
             try:
                 return bool(self._official.is_workday(day))
