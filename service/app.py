@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from triage import Triager
 from triage.incidents import IncidentPolicy
+from triage.lifecycle import DirectoryUnits
 
 from .active_model import ActivePointer
 from .api_docs import install_api_docs
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None, *, triager: Triager | None = No
                   swagger_ui_oauth2_redirect_url=None,
                   description="Category, urgency and responsible party for 12345 hotline complaints.")
     app.state.triager = triager
-    life = Life(store, machine, deadlines, directory, settings.timezone, clock)
+    # lifecycle units and parents: the dispatch directory in use, the escalation file for what it lacks
+    life = Life(store, machine, deadlines, DirectoryUnits(triager.directory, directory), settings.timezone, clock)
     app.state.swap_lock = threading.Lock()
     app.state.service = Service(settings=settings, batcher=MicroBatcher(triager, max_texts=settings.batch_max_texts),
                                 deadlines=deadlines, metrics=metrics, store=store,

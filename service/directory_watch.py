@@ -1,4 +1,5 @@
-"""Every worker names units from the store's directory in use, and picks up a new import within seconds.
+"""Every worker names units from the store's directory in use, and picks up a new import within seconds;
+dispatch and escalation then use its 社区, 街道 and 区 units and their parents.
 
 A daemon thread per worker asks the store for the latest directory version every
 ``model_poll_seconds`` (one indexed read). When it changed, the thread reads and checks that
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 
 from triage import Triager
 from triage.errors import TriageError
+from triage.lifecycle import DirectoryUnits
 
 from .store import Store
 
@@ -56,8 +58,10 @@ class DirectoryWatcher:
             self._failed = latest
             log.error('{"event": "directory_swap_failed", "version": %d, "error": "%s"}', latest, str(e)[:300])
             return False
+        life = self.app.state.service.life
         with self.app.state.swap_lock:
             swap_triager(self.app, self.app.state.triager.with_directory(directory))
+            life.directory = DirectoryUnits(directory, life.directory.fallback)  # dispatch and escalation too
         log.info('{"event": "directory_swapped", "from": "%s", "to": "%s"}', current, latest)
         return True
 

@@ -30,8 +30,11 @@ def _life(database_url: str | None, at: datetime | None = None):
         machine, deadlines, directory = life_files(chosen)
     except TriageError as e:
         fail(str(e), code=2)
+    from triage.lifecycle import DirectoryUnits
+
     clock = (lambda: at) if at else system_clock
-    return Life(open_store(database_url), machine, deadlines, directory, chosen.timezone, clock)
+    store = open_store(database_url)
+    return Life(store, machine, deadlines, DirectoryUnits(store.directory(), directory), chosen.timezone, clock)
 
 
 @lifecycle_app.command("escalate")

@@ -71,17 +71,19 @@ def keys_create(
     """
     if (role is Role.unit) != (unit is not None):
         fail("--unit CODE goes with --role unit, and only with it", code=2)
+    store = _store(database_url)
     if unit is not None:
-        from triage.lifecycle import FileDirectory
+        from triage.lifecycle import DirectoryUnits, FileDirectory
 
         try:
-            directory = FileDirectory.load(settings().escalation_path)
+            units = DirectoryUnits(store.directory(), FileDirectory.load(settings().escalation_path))
         except TriageError as e:
             fail(str(e), code=2)
-        if directory.unit(unit) is None:
-            fail(f"--unit {unit}: not a unit of {directory.source}", code=2)
+        if units.unit(unit) is None:
+            fail(f"--unit {unit}: not a unit of the dispatch directory in use (社区, 街道, 区 departments) nor of "
+                 f"{units.fallback.source}", code=2)
     try:
-        key = _store(database_url).create_key(name or (unit if unit else role.value), role.value, unit)
+        key = store.create_key(name or (unit if unit else role.value), role.value, unit)
     except (TriageError, ValueError) as e:
         fail(str(e))
     typer.echo(key)
