@@ -129,6 +129,9 @@ def tag(
         "--neutralise/--no-neutralise",
         help="Prefix CSV cells starting with = + - @ tab or CR with ', so spreadsheets show them, not run them.")]
     = True,
+    directory: Annotated[Path | None, typer.Option(
+        metavar="PATH", help="A dispatch directory (a folder with units.csv and compounds.csv, or an .xlsx): "
+        "also name each row's unit and place (columns unit_code, unit_name, place).")] = None,
     models: ModelsDir = None,
 ) -> None:
     """Tag every row of a file with category, categories, urgency, route, confidence and cues.
@@ -140,6 +143,9 @@ def tag(
     folder of files is tagged into an output folder, here or with --engine dask
     on a cluster. CSV output is for Excel: a BOM, and formula-like cells
     neutralised (--no-bom, --no-neutralise for programs).
+
+    With --directory, each row also gets the unit the directory names (property company, owner unit,
+    社区 or department) and the place the text names, as the service answers with its directory.
 
     Example: triage tag complaints.csv -o tagged.csv --text-column 留言详情
     """
@@ -156,7 +162,13 @@ def tag(
             if source.is_dir() and errors is not None:
                 fail("--errors is for one file; a folder's bad rows go to OUTPUT_DIR/NAME.errors.jsonl")
             say_encodings(source, output, fmt, encoding)
+            if engine is Engine.dask and directory is not None:
+                fail("--directory is for the local engine: Dask workers load the model alone")
             triager = load_triager(models)
+            if directory is not None:
+                from triage.dispatch import load_directory
+
+                triager = triager.with_directory(load_directory(directory))
             if engine is Engine.dask:
                 from triage.batch.dask_engine import tag_directory_on_dask
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..triager import Triager, TriageResult
-from .io import OUTPUT_FIELDS, Record
+from .io import OUTPUT_FIELDS, UNIT_FIELDS, Record
 
 __all__ = ["FORMULA_STARTS", "ChunkResult", "csv_cell", "cue_words", "header_text", "output_columns", "tag_chunk"]
 
@@ -44,9 +44,10 @@ class ChunkResult:
     bad: int
 
 
-def output_columns(row: dict[str, Any]) -> list[str]:
-    """The output's columns for rows shaped like ``row``: its columns, then the triage fields."""
-    return list(row) + [f for f in OUTPUT_FIELDS if f not in row]
+def output_columns(row: dict[str, Any], units: bool = False) -> list[str]:
+    """The output's columns for rows shaped like ``row``: its columns, then the triage fields (with ``units``,
+    the named unit's too)."""
+    return list(row) + [f for f in (*OUTPUT_FIELDS, *(UNIT_FIELDS if units else ())) if f not in row]
 
 
 def csv_cell(value: Any, neutralise: bool = True) -> Any:
@@ -75,22 +76,27 @@ def cue_words(result: TriageResult) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def _labels(result: TriageResult) -> dict[str, Any]:
+def _labels(result: TriageResult, units: bool) -> dict[str, Any]:
     fields = {f: getattr(result, f) for f in OUTPUT_FIELDS if f != "cues"}
     fields["cues"] = cue_words(result)
+    if units:
+        fields.update(unit_code=result.unit["code"] if result.unit else "",
+                      unit_name=result.unit["name"] if result.unit else "",
+                      place=result.place["span"] if result.place else "")
     return fields
 
 
 def _triage(triager: Triager, records: list[Record]) -> list[dict[str, Any] | str]:
     """Labels for each record, or the reason it could not be triaged (one bad text never sinks a chunk)."""
     texts = [r.text for r in records]
+    units = triager.directory is not None
     try:
-        return [_labels(r) for r in triager.triage_many(texts)]
+        return [_labels(r, units) for r in triager.triage_many(texts)]
     except InputError:
         out: list[dict[str, Any] | str] = []
         for text in texts:
             try:
-                out.append(_labels(triager.triage(text)))  # type: ignore[arg-type]
+                out.append(_labels(triager.triage(text), units))  # type: ignore[arg-type]
             except InputError:
                 out.append("no text left after normalisation")
         return out

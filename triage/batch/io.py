@@ -19,11 +19,13 @@ from typing import IO, Any
 from ..errors import InputError
 from .encodings import csv_encoding, detect_encoding
 
-__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "Record", "RecordDecoder", "count_records", "csv_encoding",
+__all__ = ["INPUT_FORMATS", "OUTPUT_FIELDS", "UNIT_FIELDS", "Record", "RecordDecoder", "count_records", "csv_encoding",
            "detect_encoding", "open_rows", "output_format", "read_records"]
 
 #: The fields tagging adds to each row; ``cues`` holds the words behind the urgency and route rules.
 OUTPUT_FIELDS = ("category", "categories", "urgency", "route", "route_name", "confidence", "needs_review", "cues")
+#: The fields added when the Triager names units from a dispatch directory: the unit and the place's words.
+UNIT_FIELDS = ("unit_code", "unit_name", "place")
 INPUT_FORMATS = (".jsonl", ".csv", ".xlsx", ".parquet")
 OUTPUT_FORMATS = (".jsonl", ".csv")
 

@@ -230,7 +230,7 @@ def tag_file(triager: Triager, source: str | Path, output: str | Path, *, text_c
                 if appender.state.columns is None and fmt == ".csv":
                     first = next((r for r in map(decoder, chunk) if r.text is not None), None)
                     if first is not None:
-                        columns = output_columns(first.row)
+                        columns = output_columns(first.row, units=triager.directory is not None)
                         text = header_text(columns, fmt, neutralise=neutralise).encode("utf-8")
                         appender.header(columns, (codecs.BOM_UTF8 if bom else b"") + text)
                 yield chunk, appender.state.columns
