@@ -34,7 +34,7 @@ SHORTCUTS = (("j / ↓", "下一件 next"), ("k / ↑", "上一件 previous"),
              ("u 然后 1–3", "紧急程度：" + "、".join(f"{i} {LABEL_NAMES['urgency'][c]}"
                                                  for i, c in enumerate(URGENCIES, 1))),
              ("r 然后 1–9、0", "责任单位：按弹出的编号选择 route"),
-             ("a", "采纳模型的第二候选类别 accept the runner-up"),
+             ("a", "采纳模型的下一个候选（类别或责任单位）并提交 accept the next candidate"),
              ("Enter / c", "提交：无改动即确认，有改动即更正，并转到下一件 confirm or correct"),
              ("x", "选中/取消选中，用于批量操作 select"), ("o", "打开工单详情 open"),
              ("z", "撤销上一次提交 undo"), ("/", "搜索 search"), ("?", "显示/关闭本帮助 help"),

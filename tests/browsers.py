@@ -50,10 +50,11 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG of ``page`` as ``name``.png in $TRIAGE_SCREENSHOTS (default <repo>/var/screenshots/)."""
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG of ``page`` (the whole page, or what the screen shows, which is where a modal dialog is) as
+    ``name``.png in $TRIAGE_SCREENSHOTS (default <repo>/var/screenshots/)."""
     folder = Path(os.environ.get("TRIAGE_SCREENSHOTS") or ROOT / "var" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
