@@ -26,6 +26,7 @@ __all__ = ["FACETS", "SORTS", "QueueFilter", "list_queue"]
 FACETS = ("category", "urgency", "route", "unit", "state", "overdue", "channel", "model_version", "needs_review",
           "reviewed")
 SORTS = ("priority", "deadline", "urgency", "confidence", "age", "newest")
+_FIRST_DAY, _LAST_DAY = date(1970, 1, 1), date(9000, 12, 31)  # days a window may name (no calendar overflow)
 _URGENCY_RANK = {"emergency": 0, "high": 1, "normal": 2}
 
 
@@ -42,8 +43,10 @@ class QueueFilter(BaseModel):
     model_version: list[str] = Field([], description="Model versions of the latest prediction.")
     needs_review: Literal["yes", "no", ""] = Field("", description="Whether triage flagged the answer for review.")
     reviewed: Literal["yes", "no", ""] = Field("", description="Whether staff corrected or confirmed it.")
-    date_from: date | None = Field(None, alias="from", description="Received on or after this day (city time).")
-    date_to: date | None = Field(None, alias="to", description="Received on or before this day (city time).")
+    date_from: date | None = Field(None, alias="from", ge=_FIRST_DAY, le=_LAST_DAY,
+                                   description="Received on or after this day (city time).")
+    date_to: date | None = Field(None, alias="to", ge=_FIRST_DAY, le=_LAST_DAY,
+                                 description="Received on or before this day (city time).")
     q: str = Field("", max_length=200, description="Search the masked text: every space-separated term must occur.")
     sort: Literal["priority", "deadline", "urgency", "confidence", "age", "newest"] = Field(
         "priority", description="priority: flagged, then least confident; deadline: soonest first; urgency: "

@@ -96,3 +96,9 @@ def test_the_page_lists_every_shortcut_and_defaults_to_what_is_not_reviewed(ui):
     assert read_filter(QueryParams("")).reviewed == "no"
     assert read_filter(QueryParams("reviewed=&category=gas&category=water")).category == ["gas", "water"]
     assert 'class="plain accept" data-field="category"' in page
+
+
+def test_a_day_at_the_edge_of_the_calendar_is_refused_not_a_server_error(ui):
+    for day in ("9999-12-31", "0001-01-01"):
+        assert ui.get("/ui", params={"to": day}).status_code == 400
+        assert ui.get("/v1/queue", params={"from": day}).status_code == 422
