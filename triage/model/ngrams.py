@@ -17,6 +17,7 @@ from itertools import chain, repeat
 import numpy as np
 import scipy.sparse as sp
 
+from ..text.tokenize import JiebaTokenizer, fold_token
 from .lookup import KeyTable
 
 __all__ = ["NgramIndex", "OpeningSentence", "tfidf_rows"]
@@ -47,6 +48,8 @@ class NgramIndex:
             seq = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
             seq[seq == 0xFFFF] = -1
             lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        elif not fitting and type(self.tokenizer) is JiebaTokenizer:
+            seq, lengths = self._token_ids(texts)
         else:
             tokenized = [self.tokenizer(t) for t in texts]  # type: ignore[misc]
             if fitting:
@@ -59,6 +62,26 @@ class NgramIndex:
             seq[np.arange(len(flat)) + np.repeat(np.arange(len(texts)), lengths)] = ids
         doc = np.repeat(np.arange(len(lengths)), lengths + 1)[: len(seq)]
         return seq, doc
+
+    def _token_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The word analyzer's sequence and lengths, each engine token's ids looked up once per process.
+
+        The same as tokenising each text and looking its tokens up: an engine token always
+        becomes the same tokens (:func:`~triage.text.tokenize.fold_token`), so the ids it gives
+        are kept (:class:`TokenIds`) and a text costs one dictionary lookup per engine token.
+        """
+        ids = self.__dict__.get("_ids")
+        if ids is None:
+            ids = self.__dict__["_ids"] = TokenIds(self.tokens_)
+        cut, get = self.tokenizer.cutter(), ids.__getitem__  # type: ignore[union-attr]
+        flat: list[int] = []
+        lengths = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            before = len(flat)
+            flat.extend(chain.from_iterable(map(get, cut(text))))
+            lengths[i] = len(flat) - before
+            flat.append(-1)  # between texts
+        return np.array(flat[:-1], dtype=np.int64), lengths
 
     def _base(self) -> int:
         if self.analyzer == "char":
@@ -77,6 +100,7 @@ class NgramIndex:
         state = dict((parent() if parent else None) or self.__dict__)
         state.pop("_tables", None)
         state.pop("_columns", None)
+        state.pop("_ids", None)
         return state
 
     def _fit_tokens(self, tokenized: list[list[str]]) -> None:
@@ -173,6 +197,27 @@ class OpeningSentence:
 
     def __repr__(self) -> str:
         return f"OpeningSentence(max_chars={self.max_chars})"
+
+
+class TokenIds(dict):
+    """Engine token -> the ids of the tokens it becomes (-1: not in the vocabulary), filled on first sight.
+
+    Holds at most :data:`TOKEN_IDS_KEPT` tokens; rarer ones are folded again each time.
+    """
+
+    def __init__(self, tokens: dict[str, int]) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        found = tuple(self.tokens.get(t, -1) for t in fold_token(token))
+        if len(self) < TOKEN_IDS_KEPT:
+            self[token] = found
+        return found
+
+
+#: The most engine tokens a :class:`TokenIds` keeps (a few MB at most).
+TOKEN_IDS_KEPT = 200_000
 
 
 def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = np.float64) -> sp.csr_matrix:
