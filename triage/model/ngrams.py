@@ -223,17 +223,30 @@ TOKEN_IDS_KEPT = 200_000
 def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = np.float64) -> sp.csr_matrix:
     """The parts' TF-IDF rows side by side (sublinear tf, each part's row l2-normalised), as CSR.
 
-    Every part's n-gram occurrences are gathered as cell numbers (row * width + column), sorted
-    once and counted as runs of equal cells; then each part's weights and norms are applied to
-    its columns. Equal to stacking each part's own ``transform_arrays``.
+    Every part's n-grams are found in one lookup (a table of all the parts' vocabularies, each
+    n of each part under its own tag) and gathered as cell numbers (row * width + column),
+    sorted once and counted as runs of equal cells; then each part's weights and norms are
+    applied to its columns. Equal to stacking each part's own ``transform_arrays``.
     """
     n = len(texts)
-    idf, part_of = _columns(parts)
+    idf, part_of, table = _columns(parts)
     width = len(idf)
-    offsets = np.cumsum([0] + [part.n_features_out_ for part in parts])
+    keys, rows, tags = [], [], []
+    for p, part in enumerate(parts):
+        part._check_fitted()
+        seq, doc = part._sequences(texts)
+        for size, vocab in part.keys_.items():
+            if len(vocab):
+                found, where = part._keys(seq, doc, size)
+                keys.append(found)
+                rows.append(where)
+                tags.append(np.full(len(found), _tag(p, size), dtype=np.uint8))
+    if not keys:
+        return sp.csr_matrix((n, width), dtype=dtype)
+    columns = table.lookup(np.concatenate(keys), np.concatenate(tags))
+    hit = columns >= 0
     # each occurrence as its cell number in the row-major matrix; sorted, equal cells are runs
-    cells = np.concatenate([rows * width + (columns + offset) for (rows, columns), offset
-                            in zip((part.hits(texts) for part in parts), offsets[:-1].tolist(), strict=True)])
+    cells = np.concatenate(rows)[hit] * width + columns[hit]
     if n * width < 1 << 32:  # the usual batch: a sort of 32-bit numbers takes half the time
         cells = cells.astype(np.uint32)
     cells.sort()
@@ -252,14 +265,29 @@ def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = 
     return sp.csr_matrix(((data / norms[cell]).astype(dtype), indices, indptr), shape=(n, width))
 
 
-def _columns(parts: Sequence[NgramIndex]) -> tuple[np.ndarray, np.ndarray]:
-    """Per column of the parts side by side: its idf and the index of its part (kept on the first part)."""
+def _tag(part: int, size: int) -> int:
+    """The tag of a part's n-grams of one size in the table of all parts (sizes 1 to 3)."""
+    return part * 4 + size
+
+
+def _columns(parts: Sequence[NgramIndex]) -> tuple[np.ndarray, np.ndarray, KeyTable]:
+    """Per column of the parts side by side: its idf and the index of its part; and the table that
+    finds every part's n-grams (each n of each part under its tag), by column (kept on the first part)."""
     key = tuple(id(part) for part in parts)
     cached = parts[0].__dict__.get("_columns") if parts else None
     if cached is None or cached[0] != key:
         idf = np.concatenate([part.idf_ for part in parts]).astype(np.float64)
         part_of = np.repeat(np.arange(len(parts)), [part.n_features_out_ for part in parts])
-        cached = (key, idf, part_of)
+        keys, tags = np.full(len(idf), -1, dtype=np.int64), np.zeros(len(idf), dtype=np.uint8)
+        start = 0
+        for p, part in enumerate(parts):
+            for size, vocab in part.keys_.items():
+                at = start + part.offsets_[size]
+                keys[at:at + len(vocab)], tags[at:at + len(vocab)] = vocab, _tag(p, size)
+            start += part.n_features_out_
+        if len(keys) and keys.min() < 0:
+            raise ValueError("the parts' n-grams do not cover their columns")
+        cached = (key, idf, part_of, KeyTable(keys, tags))
         if parts:
             parts[0].__dict__["_columns"] = cached
-    return cached[1], cached[2]
+    return cached[1], cached[2], cached[3]
