@@ -212,12 +212,14 @@ class TokenIds(dict):
     def __missing__(self, token: str) -> tuple[int, ...]:
         found = tuple(self.tokens.get(t, -1) for t in fold_token(token))
         if len(self) < TOKEN_IDS_KEPT:
-            self[token] = found
+            self[token] = _UNKNOWN if found == _UNKNOWN else found  # most tokens kept are unknown ones
         return found
 
 
-#: The most engine tokens a :class:`TokenIds` keeps (a few MB at most).
-TOKEN_IDS_KEPT = 200_000
+#: The most engine tokens a :class:`TokenIds` keeps: about 100 bytes each, 5 MB at most (19,500
+#: corpus and pool texts hold 100,000 distinct engine tokens; the first seen are the common ones).
+TOKEN_IDS_KEPT = 50_000
+_UNKNOWN = (-1,)
 
 
 def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = np.float64) -> sp.csr_matrix:
