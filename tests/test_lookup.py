@@ -35,3 +35,13 @@ def test_an_empty_table_and_an_empty_query():
 def test_bad_keys_are_refused(keys, message):
     with pytest.raises(ValueError, match=message):
         KeyTable(np.array(keys))
+
+
+def test_a_tagged_table_finds_a_key_only_under_its_own_tag():
+    keys = np.array([7, 7, 42, 3 << 58, 3 << 58, 5 << 58], dtype=np.int64)
+    tags = np.array([1, 2, 1, 1, 3, 1], dtype=np.uint8)
+    table = KeyTable(keys, tags)
+    np.testing.assert_array_equal(table.lookup(keys, tags), np.arange(len(keys)))
+    assert table.lookup(np.array([7, 42, 3 << 58, 5 << 58]), np.array([3, 2, 2, 3])).tolist() == [-1, -1, -1, -1]
+    with pytest.raises(ValueError, match="distinct within a tag"):
+        KeyTable(np.array([7, 7]), np.array([1, 1]))

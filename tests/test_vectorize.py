@@ -1,5 +1,7 @@
 """NgramTfidf gives scikit-learn's TfidfVectorizer output, faster."""
 
+import copy
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -56,3 +58,15 @@ def test_estimator_contract():
         NgramTfidf(analyzer="word", ngram_range=(1, 2)).fit(TEXTS)
     with pytest.raises(ValueError, match=r"ngram_range \(1, 4\) is not supported"):
         NgramTfidf(analyzer="char", ngram_range=(1, 4)).fit(TEXTS)
+
+
+def test_word_ids_kept_per_engine_token_find_what_the_tokens_find():
+    words = JiebaTokenizer()
+    v = NgramTfidf(analyzer="word", ngram_range=(1, 2), tokenizer=words).fit([*TEXTS, "3号楼停水12天", "A栋_B栋路灯"])
+    plain = copy.copy(v)
+    plain.tokenizer = lambda text: words(text)  # not a JiebaTokenizer: tokenised text by text, as before
+    texts = ["3号楼停水12天了！", "A栋_B栋 路灯不亮", "", "停水停水停水", "完全陌生的字句"]
+    for _ in range(2):  # the second time from the kept ids
+        for ours, before in zip(v.hits(texts), plain.hits(texts), strict=True):
+            np.testing.assert_array_equal(ours, before)
+    assert len(v.hits(["3号楼停水"])[0]) > 0

@@ -17,6 +17,7 @@ from itertools import chain, repeat
 import numpy as np
 import scipy.sparse as sp
 
+from ..text.tokenize import JiebaTokenizer, fold_token
 from .lookup import KeyTable
 
 __all__ = ["NgramIndex", "OpeningSentence", "tfidf_rows"]
@@ -47,6 +48,8 @@ class NgramIndex:
             seq = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
             seq[seq == 0xFFFF] = -1
             lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        elif not fitting and type(self.tokenizer) is JiebaTokenizer:
+            seq, lengths = self._token_ids(texts)
         else:
             tokenized = [self.tokenizer(t) for t in texts]  # type: ignore[misc]
             if fitting:
@@ -59,6 +62,26 @@ class NgramIndex:
             seq[np.arange(len(flat)) + np.repeat(np.arange(len(texts)), lengths)] = ids
         doc = np.repeat(np.arange(len(lengths)), lengths + 1)[: len(seq)]
         return seq, doc
+
+    def _token_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The word analyzer's sequence and lengths, each engine token's ids looked up once per process.
+
+        The same as tokenising each text and looking its tokens up: an engine token always
+        becomes the same tokens (:func:`~triage.text.tokenize.fold_token`), so the ids it gives
+        are kept (:class:`TokenIds`) and a text costs one dictionary lookup per engine token.
+        """
+        ids = self.__dict__.get("_ids")
+        if ids is None:
+            ids = self.__dict__["_ids"] = TokenIds(self.tokens_)
+        cut, get = self.tokenizer.cutter(), ids.__getitem__  # type: ignore[union-attr]
+        flat: list[int] = []
+        lengths = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            before = len(flat)
+            flat.extend(chain.from_iterable(map(get, cut(text))))
+            lengths[i] = len(flat) - before
+            flat.append(-1)  # between texts
+        return np.array(flat[:-1], dtype=np.int64), lengths
 
     def _base(self) -> int:
         if self.analyzer == "char":
@@ -77,6 +100,7 @@ class NgramIndex:
         state = dict((parent() if parent else None) or self.__dict__)
         state.pop("_tables", None)
         state.pop("_columns", None)
+        state.pop("_ids", None)
         return state
 
     def _fit_tokens(self, tokenized: list[list[str]]) -> None:
@@ -175,40 +199,97 @@ class OpeningSentence:
         return f"OpeningSentence(max_chars={self.max_chars})"
 
 
+class TokenIds(dict):
+    """Engine token -> the ids of the tokens it becomes (-1: not in the vocabulary), filled on first sight.
+
+    Holds at most :data:`TOKEN_IDS_KEPT` tokens; rarer ones are folded again each time.
+    """
+
+    def __init__(self, tokens: dict[str, int]) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        found = tuple(self.tokens.get(t, -1) for t in fold_token(token))
+        if len(self) < TOKEN_IDS_KEPT:
+            self[token] = _UNKNOWN if found == _UNKNOWN else found  # most tokens kept are unknown ones
+        return found
+
+
+#: The most engine tokens a :class:`TokenIds` keeps: about 100 bytes each, 5 MB at most (19,500
+#: corpus and pool texts hold 100,000 distinct engine tokens; the first seen are the common ones).
+TOKEN_IDS_KEPT = 50_000
+_UNKNOWN = (-1,)
+
+
 def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = np.float64) -> sp.csr_matrix:
     """The parts' TF-IDF rows side by side (sublinear tf, each part's row l2-normalised), as CSR.
 
-    Every part's n-gram occurrences are gathered, put in text order (a stable sort of a few
-    sorted runs) and counted by scipy's per-row sort; then each part's weights and norms are
+    Every part's n-grams are found in one lookup (a table of all the parts' vocabularies, each
+    n of each part under its own tag) and gathered as cell numbers (row * width + column),
+    sorted once and counted as runs of equal cells; then each part's weights and norms are
     applied to its columns. Equal to stacking each part's own ``transform_arrays``.
     """
     n = len(texts)
-    idf, part_of = _columns(parts)
-    found = [part.hits(texts) for part in parts]
-    offsets = np.cumsum([0] + [part.n_features_out_ for part in parts])
-    rows = np.concatenate([r for r, _ in found])
-    columns = np.concatenate([c + offset for (_, c), offset in zip(found, offsets[:-1], strict=True)])
-    order = np.argsort(rows, kind="stable")  # a merge of a few runs already in text order
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    Z = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), columns[order].astype(np.int32), indptr),
-                      shape=(n, len(idf)))
-    Z.sum_duplicates()  # scipy sorts each row's columns and adds up repeats: the counts
-    data = (np.log(Z.data) + 1.0) * idf[Z.indices]
-    cell = np.repeat(np.arange(n) * len(parts), np.diff(Z.indptr)) + part_of[Z.indices]
-    norms = np.sqrt(np.bincount(cell, weights=data ** 2, minlength=n * len(parts)))
-    Z.data = (data / norms[cell]).astype(dtype)  # each part's row has unit length
-    return Z
+    idf, part_of, table = _columns(parts)
+    width = len(idf)
+    keys, rows, tags = [], [], []
+    for p, part in enumerate(parts):
+        part._check_fitted()
+        seq, doc = part._sequences(texts)
+        for size, vocab in part.keys_.items():
+            if len(vocab):
+                found, where = part._keys(seq, doc, size)
+                keys.append(found)
+                rows.append(where)
+                tags.append(np.full(len(found), _tag(p, size), dtype=np.uint8))
+    if not keys:
+        return sp.csr_matrix((n, width), dtype=dtype)
+    columns = table.lookup(np.concatenate(keys), np.concatenate(tags))
+    hit = columns >= 0
+    # each occurrence as its cell number in the row-major matrix; sorted, equal cells are runs
+    cells = np.concatenate(rows)[hit] * width + columns[hit]
+    if n * width < 1 << 32:  # the usual batch: a sort of 32-bit numbers takes half the time
+        cells = cells.astype(np.uint32)
+    cells.sort()
+    first = np.empty(len(cells), dtype=bool)
+    first[:1] = True
+    np.not_equal(cells[1:], cells[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(cells))
+    cells = cells[starts].astype(np.int64)
+    row = cells // width
+    indices = (cells - row * width).astype(np.int32)
+    data = (np.log(counts.astype(np.float64)) + 1.0) * idf[indices]
+    cell = row * len(parts) + part_of[indices]
+    norms = np.sqrt(np.bincount(cell, weights=data * data, minlength=n * len(parts)))
+    indptr = np.searchsorted(row, np.arange(n + 1)).astype(np.int32)
+    return sp.csr_matrix(((data / norms[cell]).astype(dtype), indices, indptr), shape=(n, width))
 
 
-def _columns(parts: Sequence[NgramIndex]) -> tuple[np.ndarray, np.ndarray]:
-    """Per column of the parts side by side: its idf and the index of its part (kept on the first part)."""
+def _tag(part: int, size: int) -> int:
+    """The tag of a part's n-grams of one size in the table of all parts (sizes 1 to 3)."""
+    return part * 4 + size
+
+
+def _columns(parts: Sequence[NgramIndex]) -> tuple[np.ndarray, np.ndarray, KeyTable]:
+    """Per column of the parts side by side: its idf and the index of its part; and the table that
+    finds every part's n-grams (each n of each part under its tag), by column (kept on the first part)."""
     key = tuple(id(part) for part in parts)
     cached = parts[0].__dict__.get("_columns") if parts else None
     if cached is None or cached[0] != key:
         idf = np.concatenate([part.idf_ for part in parts]).astype(np.float64)
         part_of = np.repeat(np.arange(len(parts)), [part.n_features_out_ for part in parts])
-        cached = (key, idf, part_of)
+        keys, tags = np.full(len(idf), -1, dtype=np.int64), np.zeros(len(idf), dtype=np.uint8)
+        start = 0
+        for p, part in enumerate(parts):
+            for size, vocab in part.keys_.items():
+                at = start + part.offsets_[size]
+                keys[at:at + len(vocab)], tags[at:at + len(vocab)] = vocab, _tag(p, size)
+            start += part.n_features_out_
+        if len(keys) and keys.min() < 0:
+            raise ValueError("the parts' n-grams do not cover their columns")
+        cached = (key, idf, part_of, KeyTable(keys, tags))
         if parts:
             parts[0].__dict__["_columns"] = cached
-    return cached[1], cached[2]
+    return cached[1], cached[2], cached[3]

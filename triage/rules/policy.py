@@ -33,11 +33,16 @@ class Rule:
     unless: tuple[str, ...] = ()
 
     def matches(self, hits: Mapping[str, list[str]]) -> bool:
-        if self.when_any and not any(c in hits for c in self.when_any):
-            return False
-        if not all(c in hits for c in self.when_all):
-            return False
-        return not any(c in hits for c in self.unless)
+        if self.when_any:  # loops, not any() and all(): a route asks this of several rules per text
+            for cue in self.when_any:
+                if cue in hits:
+                    break
+            else:
+                return False
+        for cue in self.when_all:
+            if cue not in hits:
+                return False
+        return not self.unless or all(cue not in hits for cue in self.unless)
 
     def evidence(self, hits: Mapping[str, list[str]]) -> dict[str, list[str]]:
         """The cue words that made this rule fire."""

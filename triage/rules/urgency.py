@@ -74,7 +74,7 @@ class SafetyRule:
         if self.categories and not self.categories.intersection(categories):
             return None
         places = places or _UNSCANNED.scan(text)
-        if not all(places.may_occur(g) for g in self.groups):
+        if not places.may_all(self.groups):
             return None  # a group missing from the whole text: the rule can neither fire nor veto
         muted = None
         # what a sentence holds, found once per sentence: a long text repeating a danger word

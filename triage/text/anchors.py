@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["MAX_ANCHOR", "anchors"]
 
@@ -43,6 +44,7 @@ class _Loose(Exception):
     """An opening that no short set of literal strings covers."""
 
 
+@lru_cache(maxsize=4096)  # the cues' patterns are read again by the rules and by the Triager's scanner
 def anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The literal strings one of which starts every match of ``pattern``; ``None`` when there are none."""
     if _parser is None or pattern.flags & (re.IGNORECASE | re.VERBOSE):
@@ -129,8 +131,8 @@ def _join(acc: _Openings, more: _Openings) -> _Openings:
         for m, m_open in more:
             s = a + m
             out.add((s[:MAX_ANCHOR], m_open and len(s) < MAX_ANCHOR))
-    if len(out) > _MAX_OPENINGS:
-        raise _Loose
+        if len(out) > _MAX_OPENINGS:  # it only grows: too many now is too many at the end
+            raise _Loose
     return frozenset(out)
 
 

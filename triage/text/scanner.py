@@ -56,7 +56,7 @@ class Scanner:
             for n in range(mask.bit_length()):
                 if mask >> n & 1:
                     self._anchors[n] = self._anchors.get(n, frozenset()) | {a}
-        self._groups: dict[int, tuple[tuple[re.Pattern[str], ...], tuple[int, ...]]] = {}
+        self._groups: dict[int, _Group] = {}
         self._automaton = ahocorasick_rs.AhoCorasick(
             list(owners), implementation=ahocorasick_rs.Implementation.DFA) if owners else None
 
@@ -72,13 +72,23 @@ class Scanner:
 
     def bits(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
         """Per pattern, the bit of it in the pass's mask (all bits for one searched as before)."""
+        return self._group(patterns)[1]
+
+    def _group(self, patterns: tuple[re.Pattern[str], ...]) -> _Group:
+        """What a pass asks about a tuple of patterns, worked out once per tuple."""
         known = self._groups.get(id(patterns))
         if known is None or known[0] is not patterns:
             # a pattern without anchors, or one this scanner does not know, may always occur
             bits = tuple(_ALWAYS if (n := self._index.get(p)) is None or self._loose >> n & 1 else 1 << n
                          for p in patterns)
-            known = self._groups[id(patterns)] = (patterns, bits)
-        return known[1]
+            always = [i for i, bit in enumerate(bits) if bit == _ALWAYS]
+            need, where = 0, {}
+            for i, bit in enumerate(bits):
+                if bit != _ALWAYS:
+                    need |= bit
+                    where.setdefault(bit, []).append(i)
+            known = self._groups[id(patterns)] = (patterns, bits, need, always, where)
+        return known
 
     def scan(self, text: str) -> Places:
         """Where the patterns can start in ``text``, found in one pass."""
@@ -117,9 +127,23 @@ class Places:
         return found
 
     def which(self, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
-        """The indices of ``patterns`` that may occur in the text (the others do not)."""
-        seen = self._seen
-        return [i for i, bit in enumerate(self._scanner.bits(patterns)) if bit == _ALWAYS or seen & bit]
+        """The indices of ``patterns`` that may occur in the text (the others do not), in order."""
+        _, _, need, always, where = self._scanner._group(patterns)
+        present = self._seen & need
+        if not present:
+            return list(always)
+        found = list(always)
+        while present:  # one step per pattern seen in the text, not per pattern asked about
+            bit = present & -present
+            found.extend(where[bit])
+            present ^= bit
+        found.sort()
+        return found
+
+    def may_all(self, patterns: tuple[re.Pattern[str], ...]) -> bool:
+        """False when one of ``patterns`` surely does not occur in the text."""
+        need = self._scanner._group(patterns)[2]
+        return self._seen & need == need
 
     def may_occur(self, pattern: re.Pattern[str]) -> bool:
         """False when ``pattern`` surely does not occur in the text (none of its anchors does)."""
@@ -163,3 +187,6 @@ class Places:
 
 _NONE: list[int] = []
 _ALWAYS = -1
+#: A tuple of patterns, each one's bit, the bits of those with anchors, the indices of those
+#: without, and for each bit the indices of the patterns with that bit.
+_Group = tuple[tuple[re.Pattern[str], ...], tuple[int, ...], int, list[int], dict[int, list[int]]]

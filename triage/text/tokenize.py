@@ -11,19 +11,33 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import LexiconError
 
-__all__ = ["ENGINES", "JiebaTokenizer", "read_userdict"]
+__all__ = ["ENGINES", "JiebaTokenizer", "fold_token", "read_userdict"]
 
 ENGINES = ("rjieba", "jieba")
 _WORD_RUN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; "_" separates, as jieba splits it
 _DIGITS = re.compile(r"\d+")
 _lock = threading.Lock()
+
+
+def fold_token(token: str) -> list[str]:
+    """What one engine token becomes: its word runs ([^\\W_]: str.isalnum characters) with digit
+    runs (\\d: str.isdecimal) folded to "0"; punctuation and spaces become nothing.
+
+    Most tokens are all letters (isalpha: alphanumeric, no decimal digit) and stay as they are.
+    """
+    if token.isalpha():
+        return [token]
+    if token.isdecimal():
+        return ["0"]
+    return _WORD_RUN.findall(_DIGITS.sub("0", token))
 
 
 def _default_userdict() -> Path:
@@ -92,21 +106,22 @@ class JiebaTokenizer:
 
     def raw(self, text: str) -> list[str]:
         """The engine's tokens, unfiltered (for the equivalence check)."""
-        return list(self._segmenter().cut(text, hmm=True) if self.engine == "rjieba"
-                    else self._segmenter().lcut(text, HMM=True))
+        return list(self.cutter()(text))
+
+    def cutter(self) -> Callable[[str], list[str]]:
+        """The engine's own segmenting function (text -> unfiltered tokens), for a batch of texts."""
+        seg = self._segmenter()
+        if self.engine == "rjieba":
+            return partial(seg.cut, hmm=True)
+        return partial(seg.lcut, HMM=True)
 
     def __call__(self, text: str) -> list[str]:
-        # Each token's word runs ([^\W_]: str.isalnum characters) with digit runs (\d:
-        # str.isdecimal) folded to "0". Most tokens are all letters (isalpha: alphanumeric,
-        # no decimal digit), so they stay as they are without a regular expression.
         out: list[str] = []
         for token in self.raw(text):
             if token.isalpha():
                 out.append(token)
-            elif token.isdecimal():
-                out.append("0")
             else:
-                out.extend(_WORD_RUN.findall(_DIGITS.sub("0", token)))
+                out.extend(fold_token(token))
         return out
 
     def __repr__(self) -> str:
