@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from browsers import chromium, threaded_server
+from browsers import threaded_server
 from conftest import service_settings
 from playwright.sync_api import Browser, Page, expect
 
@@ -34,12 +34,6 @@ def server(triager, tmp_path, small_models_dir) -> Iterator[tuple[str, object]]:
                                       log_requests=False, model_poll_seconds=0), triager=triager)
     with threaded_server(app) as base:
         yield base, app.state.service.store
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
