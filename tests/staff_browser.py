@@ -52,6 +52,7 @@ def staff_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         page.fill("#key", key)
         page.keyboard.press("Enter")
         expect(page).to_have_url(f"{base}/ui")
+        page.wait_for_load_state("load")  # the queue is parsed to its last ticket before a test reads it
         return page
 
     yield open_page

@@ -50,6 +50,7 @@ def test_a_reviewer_filters_searches_and_bulk_confirms_what_the_filter_picks(ser
     page.select_option("#filters select[name=category]", "lighting")
     page.get_by_role("button", name="筛选").click()
     expect(page).to_have_url(re.compile(r"category=lighting"))
+    page.wait_for_load_state("load")
     expect(page.locator("#total")).to_have_text(str(len(lighting)))
     assert sorted(shown_ids(page)) == lighting
     shared = page.url
@@ -60,6 +61,7 @@ def test_a_reviewer_filters_searches_and_bulk_confirms_what_the_filter_picks(ser
     page.keyboard.type("路灯 第1")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"q=%E8%B7%AF%E7%81%AF"))
+    page.wait_for_load_state("load")
     searched = [i for i in lighting if "第1" in f"（第{int(i[2:])}号）"]
     assert sorted(shown_ids(page)) == searched
     expect(page.locator("#queue mark").first).to_be_visible()  # the deciding words are highlighted
@@ -83,6 +85,7 @@ def test_fifty_tickets_are_cleared_from_the_keyboard_alone(server, staff_page):
     answers = store_tickets(base, store, 50)
     key = store.create_key("王芳", "staff")
     page = staff_page(base, key)
+    expect(page.locator("#queue > li.ticket")).to_have_count(50)
     order = shown_ids(page)
     assert sorted(order) == sorted(answers)
     page.keyboard.press("?")

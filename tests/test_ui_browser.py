@@ -50,6 +50,7 @@ def log_in(page: Page, base: str, key: str) -> None:
     page.fill("#key", key)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/ui")
+    page.wait_for_load_state("load")
 
 
 def test_a_staff_member_corrects_a_ticket_in_the_browser(server, page, tmp_path):
