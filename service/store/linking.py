@@ -43,13 +43,14 @@ _LOCK_CLASS = 1234512346  # pg_advisory_xact_lock(class, category): one lock per
 _FORGET_EVERY = 2_000  # links between two sweeps of the index for reports past every window
 # Core statements built once, not the ORM's unit of work: linking runs for every stored ticket
 _INCIDENTS, _MEMBERS = Incident.__table__, IncidentMember.__table__
-_READ_IN = (select(_MEMBERS.c.id, _MEMBERS.c.ticket_id, _MEMBERS.c.incident_id, _MEMBERS.c.signature,
-                   _MEMBERS.c.place, _MEMBERS.c.received_at)
-            .where(_MEMBERS.c.category == bindparam("category")).order_by(_MEMBERS.c.id))
-_READ_SINCE = _READ_IN.where(_MEMBERS.c.id > bindparam("after"))
+_READ_ANY = (select(_MEMBERS.c.id, _MEMBERS.c.ticket_id, _MEMBERS.c.incident_id, _MEMBERS.c.signature,
+                    _MEMBERS.c.place, _MEMBERS.c.received_at, _MEMBERS.c.category).order_by(_MEMBERS.c.id))
+_READ_IN = _READ_ANY.where(_MEMBERS.c.category == bindparam("category"))
+_READ_SINCE = _READ_IN.where(_MEMBERS.c.id > bindparam("after"))  # a ticket's category
+_READ_ALL_SINCE = _READ_ANY.where(_MEMBERS.c.id > bindparam("after"))  # a batch's categories: sorted out here
 _READ_WINDOW = _READ_IN.where(_MEMBERS.c.received_at >= bindparam("since"))
-_OPEN = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
-_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id)
+# no RETURNING: SQLite hands the new id back with the row (lastrowid), one step less inside the write lock
+_OPEN, _MEMBER = insert(_INCIDENTS), insert(_MEMBERS)
 
 
 def lock_categories(s: Session, categories: set[str]) -> None:
@@ -99,12 +100,14 @@ class IncidentLinker:
 
     def link(self, s: Session, pending: Sequence[Pending]) -> dict[str, int]:
         """Store each ticket's keys and link it to an incident, in order; returns ticket id → incident id."""
-        lock_categories(s, {p.report.category for p in pending})
+        categories = {p.report.category for p in pending}
+        lock_categories(s, categories)
         c = s.connection()
         out = {}
         with self._lock:
+            if pending:
+                self._catch_up(c, categories, min(p.at for p in pending))
             for p in pending:
-                self._catch_up(c, p)
                 out[p.ticket_id] = self._link_one(c, p)
             self._links += len(pending)
             if self._links >= _FORGET_EVERY:
@@ -113,25 +116,35 @@ class IncidentLinker:
                 self._links = 0
         return out
 
-    def _catch_up(self, c: Connection, p: Pending) -> None:
-        """Read in the category's memberships added since this worker last looked."""
-        category = p.report.category
-        if category in self._seen:
-            rows = c.execute(_READ_SINCE, {"category": category, "after": self._seen[category]})
-        else:  # the first look: the tickets that could still share an incident with this one
-            rows = c.execute(_READ_WINDOW, {"category": category, "since": p.at - self.policy.window(category)})
-        for member_id, ticket_id, incident_id, signature, place, received_at in rows:
-            sig = self.hasher.from_bytes(signature)
-            self._index.add(ticket_id, incident_id, Report(sig, category, place, _naive_utc(received_at)),
-                            self.hasher.band_keys(sig))
-            self._seen[category] = member_id
-        self._seen.setdefault(category, 0)
+    def _catch_up(self, c: Connection, categories: set[str], at: datetime) -> None:
+        """Read in the memberships of these categories added since this worker last looked: one query for
+        the categories it has read before, one for those it looks at for the first time (the tickets that could
+        still share an incident with one stored ``at``)."""
+        rows = []
+        if seen := {k for k in categories if k in self._seen}:
+            after = min(self._seen[k] for k in seen)
+            if len(seen) == 1:
+                found = c.execute(_READ_SINCE, {"category": next(iter(seen)), "after": after})
+            else:
+                found = c.execute(_READ_ALL_SINCE, {"after": after})
+            rows = [r for r in found if r.category in seen and r.id > self._seen[r.category]]
+        for category in sorted(categories - seen):
+            rows += c.execute(_READ_WINDOW, {"category": category, "since": at - self.policy.window(category)})
+            self._seen[category] = 0
+        if not rows:
+            return
+        signatures = self.hasher.from_bytes_many([r.signature for r in rows])
+        for r, signature, bands in zip(rows, signatures, self.hasher.band_keys_many(signatures), strict=True):
+            report = Report(signature, r.category, r.place, _naive_utc(r.received_at))
+            self._index.add(r.ticket_id, r.incident_id, report, bands)
+            self._seen[r.category] = max(self._seen[r.category], r.id)
 
     def _link_one(self, c: Connection, p: Pending) -> int:
         r = p.report
         match = self._index.best_match(r, p.bands)
         if match is None:
-            incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "opened_at": p.at}).scalar_one()
+            incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "opened_at": p.at}
+                                    ).inserted_primary_key[0]
             how, similarity, matched = "opened", None, None
         else:
             incident_id, how, similarity, matched = match.incident_id, "merged", match.similarity, match.ticket_id
@@ -139,7 +152,7 @@ class IncidentLinker:
                                         "linked_by": RULE, "linked_at": p.at, "similarity": similarity,
                                         "matched_ticket": matched, "category": r.category, "place": r.place,
                                         "received_at": p.at, "signature": self.hasher.to_bytes(r.signature)}
-                              ).scalar_one()
+                              ).inserted_primary_key[0]
         self._index.add(p.ticket_id, incident_id, r, p.bands)
         if self._seen.get(r.category, 0) < member_id:
             self._seen[r.category] = member_id  # read in everything before it under the lock: nothing skipped
