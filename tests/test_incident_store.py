@@ -101,6 +101,27 @@ def test_a_batch_of_two_categories_joins_what_another_worker_stored_of_each(data
         second.close()
 
 
+def test_a_report_stored_elsewhere_after_a_ticket_was_prepared_is_still_the_one_it_joins(database_url, monkeypatch):
+    """The match a worker finds before its transaction is a guess: what it reads in inside it decides."""
+    first, second = Store.open(database_url), Store.open(database_url)
+    try:
+        store_one(second, "seen", "市民反映情况，请尽快处理", T0, place=None)  # it has looked at water before
+        prepare = second._linker.prepare
+
+        def prepare_then_another_worker_stores(*args):
+            pending = prepare(*args)
+            monkeypatch.setattr(second._linker, "prepare", prepare)
+            store_one(first, "pipe-a", BURST["burst_pipe"][0], T0)
+            return pending
+
+        monkeypatch.setattr(second._linker, "prepare", prepare_then_another_worker_stores)
+        joined = store_one(second, "pipe-b", BURST["burst_pipe"][1], T0 + timedelta(minutes=1))
+        assert first.incident(joined, now=T0)["members"] == 2
+    finally:
+        first.close()
+        second.close()
+
+
 def test_a_split_ticket_leaves_with_who_when_and_why_and_nothing_is_deleted(store):
     incident = burst(store)[0]
     done = store.split("pipe-7", by="王芳", note="5号楼的另一根管")

@@ -9,7 +9,11 @@ worker judges against what the database holds, while a link costs one small read
 every recent ticket.
 
 The ticket joins the incident of the most similar candidate that
-:func:`triage.incidents.same_incident` calls the same incident, or opens its own.
+:func:`triage.incidents.same_incident` calls the same incident, or opens its own. That match is
+looked for before the transaction, in what the worker has read in so far, so that the write lock
+does not wait for it; inside the transaction it is looked for again only when a report read in or
+linked since shares the ticket's category and one of its bands or its place (none other can
+change it).
 
 Two tickets of one incident stored at once must not open two incidents, and a worker must not
 miss a membership another has not yet committed: on PostgreSQL linking takes a
@@ -23,14 +27,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
-from triage.incidents import IncidentIndex, IncidentPolicy, MinHasher, Report, place_key
+from triage.incidents import IncidentIndex, IncidentPolicy, Match, MinHasher, Report, place_key
 from triage.labels import CATEGORIES
 
 from .tables import Incident, IncidentMember
@@ -68,12 +72,14 @@ def _naive_utc(moment: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Pending:
-    """A ticket about to be linked: its id, what merging knows of it (time in naive UTC) and its LSH bands."""
+    """A ticket about to be linked: its id, what merging knows of it (time in naive UTC), its LSH bands, and the
+    match found for it before the transaction (the index it was found in, where that stood, the match)."""
 
     ticket_id: str
     report: Report
     bands: list[int]
     at: datetime  # as given, for the database
+    guess: tuple[IncidentIndex, tuple[int, int], Match | None] | None = None
 
 
 class IncidentLinker:
@@ -93,10 +99,15 @@ class IncidentLinker:
             self._links = 0
 
     def prepare(self, ticket_id: str, text: str, result: dict[str, Any], at: datetime) -> Pending:
-        """The signature and bands of one ticket (before the transaction: NumPy work holds no lock)."""
+        """The signature and bands of one ticket, and its best match among what this worker has read in so far
+        (before the transaction, so that no database lock waits for the NumPy work)."""
         signature = self.hasher.signature(text)
         report = Report(signature, result["category"], place_key(result), _naive_utc(at))
-        return Pending(ticket_id, report, self.hasher.band_keys(signature), at)
+        bands = self.hasher.band_keys(signature)
+        with self._lock:
+            index = self._index
+            guess = index, index.mark(), index.best_match(report, bands)
+        return Pending(ticket_id, report, bands, at, guess)
 
     def link(self, s: Session, pending: Sequence[Pending]) -> dict[str, int]:
         """Store each ticket's keys and link it to an incident, in order; returns ticket id → incident id."""
@@ -139,9 +150,16 @@ class IncidentLinker:
             self._index.add(r.ticket_id, r.incident_id, report, bands)
             self._seen[r.category] = max(self._seen[r.category], r.id)
 
+    def _best_match(self, p: Pending) -> Match | None:
+        """The match found before the transaction when what was read in or linked since cannot change it."""
+        index, mark, match = p.guess or (None, (0, 0), None)
+        if index is not self._index or not index.unchanged_for(p.report, p.bands, mark):
+            return self._index.best_match(p.report, p.bands)
+        return None if match is None else replace(match, incident_id=index.incident_of(match.ticket_id))
+
     def _link_one(self, c: Connection, p: Pending) -> int:
         r = p.report
-        match = self._index.best_match(r, p.bands)
+        match = self._best_match(p)
         if match is None:
             incident_id = c.execute(_OPEN, {"category": r.category, "place": r.place, "opened_at": p.at}
                                     ).inserted_primary_key[0]
