@@ -11,7 +11,7 @@ without merging and then into another with it. Printed, as medians over the repe
 - ``Store.save_linked`` per ticket, CPU time of this process and wall time, with and without
   merging, and their ratio;
 - the statements each call sends to the database (counted by an engine event);
-- merging's parts per ticket (wall time): the signature and bands before the transaction, and
+- merging's parts per ticket (CPU time): the signature and bands before the transaction, and
   inside it reading in the other worker's memberships, the LSH candidates and their similarities,
   and the writes (the rest of the linking step).
 """
@@ -48,7 +48,8 @@ PARTS = {  # what merging does, by the method that does it
 
 
 class Clock:
-    """Wraps methods so each call adds its wall time to a part."""
+    """Wraps methods so each call adds its CPU time to a part (the machine may be shared: time spent
+    waiting for a core is not counted)."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = defaultdict(float)
@@ -57,11 +58,11 @@ class Clock:
         inner = getattr(owner, name)
 
         def clocked(*args, **kwargs):
-            start = time.perf_counter()
+            start = time.process_time()
             try:
                 return inner(*args, **kwargs)
             finally:
-                self.spent[part] += time.perf_counter() - start
+                self.spent[part] += time.process_time() - start
 
         setattr(owner, name, clocked)
 
