@@ -83,6 +83,45 @@ def test_a_batch_links_its_own_tickets_to_each_other(store):
     assert again[0]["id"] == "b0" and incidents_again == {"b0": incidents["b0"]}
 
 
+def test_a_batch_of_two_categories_joins_what_another_worker_stored_of_each(database_url):
+    """A worker that has linked both categories before reads in both categories' new memberships, in one query
+    for the batch, before linking it."""
+    pipe, lamp, other = BURST["burst_pipe"][0], BURST["other_problems"][0], "市民反映情况，请尽快处理"
+    first, second = Store.open(database_url), Store.open(database_url)
+    try:
+        before = [store_one(second, "seen-water", other, T0, place=None)]
+        water = store_one(first, "pipe-a", pipe, T0)  # between what the second worker saw of each category
+        before.append(store_one(second, "seen-lighting", other, T0, category="lighting", place=None))
+        lighting = store_one(first, "lamp-a", lamp, T0, category="lighting")
+        _, linked = second.save_linked([{"id": "pipe-b", "text": pipe}, {"id": "lamp-b", "text": lamp}],
+                                       [answer(), answer(category="lighting")], received_at=T0 + timedelta(minutes=5))
+        assert linked == {"pipe-b": water, "lamp-b": lighting} and not set(before) & {water, lighting}
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_report_stored_elsewhere_after_a_ticket_was_prepared_is_still_the_one_it_joins(database_url, monkeypatch):
+    """The match a worker finds before its transaction is a guess: what it reads in inside it decides."""
+    first, second = Store.open(database_url), Store.open(database_url)
+    try:
+        store_one(second, "seen", "市民反映情况，请尽快处理", T0, place=None)  # it has looked at water before
+        prepare = second._linker.prepare
+
+        def prepare_then_another_worker_stores(*args):
+            pending = prepare(*args)
+            monkeypatch.setattr(second._linker, "prepare", prepare)
+            store_one(first, "pipe-a", BURST["burst_pipe"][0], T0)
+            return pending
+
+        monkeypatch.setattr(second._linker, "prepare", prepare_then_another_worker_stores)
+        joined = store_one(second, "pipe-b", BURST["burst_pipe"][1], T0 + timedelta(minutes=1))
+        assert first.incident(joined, now=T0)["members"] == 2
+    finally:
+        first.close()
+        second.close()
+
+
 def test_a_split_ticket_leaves_with_who_when_and_why_and_nothing_is_deleted(store):
     incident = burst(store)[0]
     done = store.split("pipe-7", by="王芳", note="5号楼的另一根管")

@@ -157,3 +157,21 @@ def test_the_index_finds_by_band_and_by_place_follows_splits_and_forgets_the_old
     assert index.best_match(lamp, h.band_keys(lamp.signature)) is None
     assert index.forget_before(T0 + timedelta(minutes=1)) == 1 and len(index) == 0
     assert index.best_match(again, h.band_keys(again.signature)) is None
+
+
+def test_a_match_found_earlier_holds_until_a_report_that_could_change_it_is_filed(policy):
+    from triage.incidents import IncidentIndex
+
+    h, index = policy.hasher(), IncidentIndex(policy)
+    first = report(PIPE, policy)
+    index.add("a", 1, first, h.band_keys(first.signature))
+    again = report(PIPE_AGAIN, policy, at=T0 + timedelta(hours=1))
+    bands, mark = h.band_keys(again.signature), index.mark()
+    lamp = report(LAMP, policy, category="lighting")
+    index.add("lamp", 2, lamp, h.band_keys(lamp.signature))  # another category: cannot be a candidate
+    assert index.unchanged_for(again, bands, mark)
+    index.add("b", 3, first, h.band_keys(first.signature))  # shares its bands: could be the better match
+    assert not index.unchanged_for(again, bands, mark)
+    mark = index.mark()
+    index.forget_before(T0 - timedelta(days=30))  # a sweep, even one that drops nothing, starts afresh
+    assert not index.unchanged_for(again, bands, mark)

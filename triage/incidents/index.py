@@ -53,7 +53,8 @@ class IncidentIndex:
         self._incident: dict[str, int] = {}
         self._bands: dict[tuple[str, int], list[str]] = {}
         self._places: dict[tuple[str, str], list[str]] = {}
-        self._added = 0
+        self._filed: list[tuple[str, str | None, frozenset[int]]] = []  # category, place, bands: since the sweep
+        self._sweeps = 0
 
     def __len__(self) -> int:
         return len(self._reports)
@@ -68,7 +69,27 @@ class IncidentIndex:
             self._bands.setdefault((report.category, band), []).append(ticket_id)
         if report.place is not None:
             self._places.setdefault((report.category, report.place), []).append(ticket_id)
-        self._added += 1
+        self._filed.append((report.category, report.place, frozenset(bands)))
+
+    def mark(self) -> tuple[int, int]:
+        """Where the index stands now, for :meth:`unchanged_for`."""
+        return self._sweeps, len(self._filed)
+
+    def unchanged_for(self, report: Report, bands: list[int], mark: tuple[int, int]) -> bool:
+        """Whether :meth:`best_match` still finds for ``report`` what it found at ``mark``: nothing was forgotten
+        since, and no report filed since shares its category and one of its bands or its place (the matched
+        member's incident may have changed: read it with :meth:`incident_of`)."""
+        sweeps, filed = mark
+        if sweeps != self._sweeps:
+            return False
+        wanted = frozenset(bands)
+        return not any(category == report.category and ((place is not None and place == report.place)
+                                                        or not wanted.isdisjoint(their_bands))
+                       for category, place, their_bands in self._filed[filed:])
+
+    def incident_of(self, ticket_id: str) -> int:
+        """The incident a filed report is in now."""
+        return self._incident[ticket_id]
 
     def move(self, ticket_id: str, incident_id: int) -> None:
         """A filed report is in another incident now (split out of its old one)."""
@@ -106,6 +127,8 @@ class IncidentIndex:
 
     def forget_before(self, moment: datetime) -> int:
         """Drop the reports from before ``moment`` (no new report can join them); returns how many went."""
+        self._filed.clear()  # what :meth:`unchanged_for` reads: a sweep changes everything
+        self._sweeps += 1
         old = {t for t, r in self._reports.items() if r.at < moment}
         if not old:
             return 0

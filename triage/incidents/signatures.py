@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -34,7 +35,9 @@ __all__ = ["MinHasher", "similarities", "similarity"]
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C], dtype=np.uint64)
-_EMPTY = np.uint64(0xFFFFFFFF)  # every value of the empty signature: above any 32-bit hash's minimum in practice
+_LOW32 = np.uint64(0xFFFFFFFF)
+_HIGH = np.uint64(32)
+_EMPTY = _LOW32  # every value of the empty signature: above any 32-bit hash's minimum in practice
 
 
 def _ngram_hashes(text: str, n: int) -> np.ndarray:
@@ -44,9 +47,12 @@ def _ngram_hashes(text: str, n: int) -> np.ndarray:
         return np.empty(0, dtype=np.uint64)
     points = np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     n = min(n, len(points))
-    grams = np.zeros(len(points) - n + 1, dtype=np.uint64)
-    for i in range(n):  # a polynomial hash of the n code points, kept in 32 bits
-        grams = (grams * _MIX[i % len(_MIX)] + points[i:len(points) - n + 1 + i]) & np.uint64(0xFFFFFFFF)
+    count = len(points) - n + 1
+    grams = np.zeros(count, dtype=np.uint64)
+    for i in range(n):  # a polynomial hash of the n code points, kept in 32 bits (in place: no new arrays)
+        grams *= _MIX[i % len(_MIX)]
+        grams += points[i:count + i]
+        grams &= _LOW32
     return np.unique(grams)
 
 
@@ -65,6 +71,8 @@ class MinHasher:
         self._a = rng.integers(0, 1 << 63, size=(num_perm, 1), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._b = rng.integers(0, 1 << 63, size=(num_perm, 1), dtype=np.uint64)
         self._band_mix = rng.integers(1, (1 << 62), size=rows, dtype=np.uint64) | np.uint64(1)
+        with np.errstate(over="ignore"):  # each band's number, mixed in so that bands never collide by position
+            self._band_number = np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 
     def signature(self, text: str) -> np.ndarray:
         """``num_perm`` 32-bit values (as unsigned 64-bit integers); a text with no letters or digits gets the
@@ -73,18 +81,27 @@ class MinHasher:
         if grams.size == 0:
             return np.full(self.num_perm, _EMPTY, dtype=np.uint64)
         with np.errstate(over="ignore"):  # multiplication wraps: the hash is taken mod 2**64
-            return ((self._a * grams[None, :] + self._b) >> np.uint64(32)).min(axis=1)
+            values = self._a * grams[None, :]
+            values += self._b
+            values >>= _HIGH
+            return values.min(axis=1)
 
     def band_keys(self, signature: np.ndarray) -> list[int]:
         """One signed 63-bit key per band (the band's number is mixed in, so bands never collide by
         position); the empty signature has none."""
-        if bool((signature == _EMPTY).all()):
-            return []
-        rows = signature[:self.bands * self.rows].reshape(self.bands, self.rows)
+        return self.band_keys_many(signature[None, :])[0]
+
+    def band_keys_many(self, signatures: np.ndarray) -> list[list[int]]:
+        """:meth:`band_keys` of each row of ``signatures`` (one NumPy pass for them all)."""
+        rows = signatures[:, :self.bands * self.rows].reshape(len(signatures), self.bands, self.rows)
         with np.errstate(over="ignore"):  # wrapping multiplication is the hash
-            mixed = (rows * self._band_mix[None, :]).sum(axis=1, dtype=np.uint64)
-            mixed ^= np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        return [int(k) for k in (mixed >> np.uint64(1)).astype(np.int64)]
+            mixed = (rows * self._band_mix).sum(axis=2, dtype=np.uint64)
+        mixed ^= self._band_number
+        mixed >>= np.uint64(1)
+        keys = mixed.astype(np.int64).tolist()
+        for i in np.flatnonzero((signatures == _EMPTY).all(axis=1)).tolist():
+            keys[i] = []
+        return keys
 
     @staticmethod
     def to_bytes(signature: np.ndarray) -> bytes:
@@ -94,6 +111,10 @@ class MinHasher:
     @staticmethod
     def from_bytes(data: bytes) -> np.ndarray:
         return np.frombuffer(data, dtype="<u4").astype(np.uint64)
+
+    def from_bytes_many(self, data: Sequence[bytes]) -> np.ndarray:
+        """:meth:`from_bytes` of each, as the rows of one array."""
+        return np.frombuffer(b"".join(data), dtype="<u4").astype(np.uint64).reshape(len(data), self.num_perm)
 
 
 def similarities(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
