@@ -94,6 +94,16 @@ def test_chinas_calendar_knows_holidays_and_make_up_working_days():
     assert weekdays.is_workday(datetime(2026, 10, 1).date()) and not weekdays.is_workday(datetime(2026, 10, 10).date())
 
 
+def test_working_days_ahead_are_counted_over_weekends_and_holidays():
+    china, weekdays = Workdays("china"), Workdays("weekdays")
+    friday = datetime(2026, 12, 4).date()
+    assert weekdays.days_until(friday, 1) == 3  # Monday
+    assert weekdays.days_until(friday, 5) == 7  # the next Friday
+    assert weekdays.days_until(friday, 0) == 0
+    assert china.days_until(datetime(2026, 9, 30).date(), 2) == 9  # Oct 1-7 off: the 8th, then the 9th
+    assert china.days_until(datetime(2026, 9, 30).date(), 2) == 9  # asked again: the remembered answer
+
+
 def test_a_deadline_by_level_skips_the_national_day_holiday():
     d = Deadlines.load()
     before = datetime(2026, 9, 30, 10, 0, tzinfo=TZ)  # the Wednesday before the holiday week

@@ -109,13 +109,7 @@ class Deadlines:
         kind, amount = self.limit(urgency, level)
         if kind == "hours":
             return received + timedelta(hours=amount)
-        workdays = Workdays.of(self.calendar)
-        due, left = received, int(amount)
-        while left:
-            due += timedelta(days=1)
-            if workdays.is_workday(due.date()):
-                left -= 1
-        return due
+        return received + timedelta(days=Workdays.of(self.calendar).days_until(received.date(), int(amount)))
 
     def describe(self) -> dict[str, str]:
         return {**{u: f"{h:g} hours" for u, h in self.hours.items()},

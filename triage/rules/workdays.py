@@ -8,7 +8,7 @@ Monday to Friday, and :meth:`Workdays.known` says so, so that a deadline is neve
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 __all__ = ["CALENDARS", "Workdays"]
@@ -26,6 +26,7 @@ class Workdays:
         self.calendar = calendar
         self._official = None
         self._days: dict[date, bool] = {}  # the package checks its whole table on every call: remember answers
+        self._after: dict[tuple[date, int], int] = {}
         if calendar == "china":
             import chinese_calendar
 
@@ -52,6 +53,19 @@ class Workdays:
         found = self._days.get(day)
         if found is None:
             found = self._days[day] = self._look_up(day)
+        return found
+
+    def days_until(self, day: date, working_days: int) -> int:
+        """How many calendar days after ``day`` its ``working_days``-th following working day falls
+        (remembered: a queue asks it for every ticket it shows)."""
+        found = self._after.get((day, working_days))
+        if found is None:
+            found, left = 0, working_days
+            while left > 0:
+                found += 1
+                if self.is_workday(day + timedelta(days=found)):
+                    left -= 1
+            self._after[(day, working_days)] = found
         return found
 
     def _look_up(self, day: date) -> bool:
