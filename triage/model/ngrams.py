@@ -66,19 +66,25 @@ class NgramIndex:
     def _token_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The word analyzer's sequence and lengths, each engine token's ids looked up once per process.
 
-        The same as tokenising each text and looking its tokens up: an engine token always
-        becomes the same tokens (:func:`~triage.text.tokenize.fold_token`), so the ids it gives
-        are kept (:class:`TokenIds`) and a text costs one dictionary lookup per engine token.
+        The same as tokenising each text and looking its tokens up: an engine token always becomes
+        the same tokens (:func:`~triage.text.tokenize.fold_token`), so its ids are kept (:class:`TokenIds`).
         """
-        ids = self.__dict__.get("_ids")
-        if ids is None:
-            ids = self.__dict__["_ids"] = TokenIds(self.tokens_)
+        ids = self.__dict__.get("_ids") or self.__dict__.setdefault("_ids", TokenIds(self.tokens_))
         cut, get = self.tokenizer.cutter(), ids.__getitem__  # type: ignore[union-attr]
+        if len(texts) > 1 and not any("\n" in t for t in texts):
+            # one cut of the texts joined by line breaks, which the engine cuts at and gives as tokens
+            seq = np.array(list(chain.from_iterable(map(get, cut("\n".join(texts))))), dtype=np.int64)
+            ends = np.append(np.flatnonzero(seq == _BREAK), len(seq))
+            if len(ends) == len(texts):
+                seq[ends[:-1]] = -1  # between texts
+                ends[1:] -= ends[:-1] + 1
+                return seq, ends
         flat: list[int] = []
         lengths = np.empty(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
             before = len(flat)
-            flat.extend(chain.from_iterable(map(get, cut(text))))
+            found = chain.from_iterable(map(get, cut(text)))
+            flat.extend(found if "\n" not in text else (t for t in found if t != _BREAK))
             lengths[i] = len(flat) - before
             flat.append(-1)  # between texts
         return np.array(flat[:-1], dtype=np.int64), lengths
@@ -98,9 +104,8 @@ class NgramIndex:
     def __getstate__(self) -> dict:
         parent = getattr(super(), "__getstate__", None)
         state = dict((parent() if parent else None) or self.__dict__)
-        state.pop("_tables", None)
-        state.pop("_columns", None)
-        state.pop("_ids", None)
+        for cache in ("_tables", "_columns", "_ids"):
+            state.pop(cache, None)
         return state
 
     def _fit_tokens(self, tokenized: list[list[str]]) -> None:
@@ -110,8 +115,7 @@ class NgramIndex:
         """Keys of every n-gram that does not cross a text boundary or hold an unknown token."""
         if len(seq) < n:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        windows = len(seq) - n + 1
-        bad = seq < 0
+        windows, bad = len(seq) - n + 1, seq < 0
         keep = ~bad[:windows]
         keys = seq[:windows].copy()
         base = self._base()
@@ -206,7 +210,7 @@ class TokenIds(dict):
     """
 
     def __init__(self, tokens: dict[str, int]) -> None:
-        super().__init__()
+        super().__init__({"\n": (_BREAK,)})  # a line break (a token of no ids) marks where a text ends
         self.tokens = tokens
 
     def __missing__(self, token: str) -> tuple[int, ...]:
@@ -220,6 +224,8 @@ class TokenIds(dict):
 #: corpus and pool texts hold 100,000 distinct engine tokens; the first seen are the common ones).
 TOKEN_IDS_KEPT = 50_000
 _UNKNOWN = (-1,)
+#: What the line break between joined texts is looked up as.
+_BREAK = -2
 
 
 def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = np.float64) -> sp.csr_matrix:
@@ -252,8 +258,7 @@ def tfidf_rows(parts: Sequence[NgramIndex], texts: Sequence[str], dtype: type = 
     if n * width < 1 << 32:  # the usual batch: a sort of 32-bit numbers takes half the time
         cells = cells.astype(np.uint32)
     cells.sort()
-    first = np.empty(len(cells), dtype=bool)
-    first[:1] = True
+    first = np.ones(len(cells), dtype=bool)  # the first cell, then each unlike the one before
     np.not_equal(cells[1:], cells[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     counts = np.diff(starts, append=len(cells))
