@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -72,10 +74,31 @@ def small_models_dir(tmp_path_factory, small_corpus_dir) -> Path:
     return folder
 
 
+@cache
+def migrated_sqlite() -> Path:
+    """An empty SQLite store migrated to the newest revision once; tests start from copies of it."""
+    import tempfile
+
+    from service.store import Store
+
+    path = Path(tempfile.mkdtemp(prefix="triage-template-")) / "triage.db"
+    Store.open(f"sqlite:///{path}").close()
+    return path
+
+
+def copy_migrated_sqlite(path: Path) -> Path:
+    """``path`` as a freshly migrated, empty SQLite store (a copy of the template, not a new migration)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_sqlite(), path)
+    return path
+
+
 def service_settings(folder: Path, **overrides):
     """Service settings for tests: a SQLite store in ``folder`` and intake open to the test client."""
     from service.settings import Settings
 
+    if "database_url" not in overrides and not (folder / "triage.db").exists():
+        copy_migrated_sqlite(folder / "triage.db")
     return Settings(**{"database_url": f"sqlite:///{folder / 'triage.db'}", "open_intake": "always", **overrides})
 
 
@@ -103,6 +126,8 @@ def database_url(request, tmp_path) -> str:
 def store(database_url):
     from service.store import Store
 
+    if database_url.startswith("sqlite:///"):
+        copy_migrated_sqlite(Path(database_url.removeprefix("sqlite:///")))
     s = Store.open(database_url)
     yield s
     s.close()

@@ -16,6 +16,7 @@ def test_a_job_that_cannot_train_is_recorded_as_failed(tmp_path):
     store.close()
 
 
+@pytest.mark.slow  # end to end: a real worker process
 def test_a_started_job_runs_in_its_own_process_and_logs_beside_the_models(tmp_path):
     url = f"sqlite:///{tmp_path / 'triage.db'}"
     store = Store.open(url)
