@@ -77,11 +77,14 @@ def small_models_dir(tmp_path_factory, small_corpus_dir) -> Path:
 @cache
 def migrated_sqlite() -> Path:
     """An empty SQLite store migrated to the newest revision once; tests start from copies of it."""
+    import atexit
     import tempfile
 
     from service.store import Store
 
-    path = Path(tempfile.mkdtemp(prefix="triage-template-")) / "triage.db"
+    folder = tempfile.mkdtemp(prefix="triage-template-")
+    atexit.register(shutil.rmtree, folder, True)  # gone with the test session
+    path = Path(folder) / "triage.db"
     Store.open(f"sqlite:///{path}").close()
     return path
 
